@@ -1,0 +1,1 @@
+"""Grading: read answers files, score with casuslab.scoring, write nbgrader's gradebook, report."""

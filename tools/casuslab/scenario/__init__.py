@@ -1,0 +1,1 @@
+"""Stage 1: scenario YAML becomes a validated model (with positions for every node)."""

@@ -1,0 +1,187 @@
+"""A safe YAML reader that remembers where every value came from.
+
+PyYAML's ``safe_load`` forgets positions and silently keeps the last of two
+duplicate keys. This reader composes the node graph with ``SafeLoader`` (so only
+safe tags are constructed), turns it into plain Python values itself, records
+line and column for every key and value, and refuses duplicate keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from casuslab.errors import InputError, Location
+
+PathKey = tuple  # a path into the data: ("stages", 0, "questions", 1, "id")
+
+
+@dataclass
+class Positions:
+    """Line/column (1-based) of every value, of every mapping key, and of every mapping's start."""
+
+    path: str
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def value(self, loc: PathKey) -> Location:
+        """Where the value at ``loc`` starts; falls back to the nearest enclosing node."""
+        loc = tuple(loc)
+        while loc not in self.values and loc:
+            loc = loc[:-1]
+        line, col = self.values.get(loc, (1, 1))
+        return Location(self.path, line, col)
+
+    def key(self, loc: PathKey) -> Location:
+        """Where the key of the mapping entry at ``loc`` is; else where its value is."""
+        loc = tuple(loc)
+        if loc in self.keys:
+            line, col = self.keys[loc]
+            return Location(self.path, line, col)
+        return self.value(loc)
+
+    def mapping(self, loc: PathKey) -> Location:
+        """The first line of the mapping at ``loc`` (line 1 for the top level)."""
+        loc = tuple(loc)
+        if not loc:
+            return Location(self.path, 1, 1)
+        return self.value(loc)
+
+
+@dataclass
+class LoadedYaml:
+    data: Any
+    positions: Positions
+
+
+class YamlProblem(InputError):
+    """The file is not valid YAML (or not the YAML we accept); carries a stable code."""
+
+    def __init__(self, code: str, message: str, location: Location):
+        super().__init__(message, location)
+        self.code = code
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self, loader: yaml.SafeLoader, positions: Positions):
+        self.loader = loader
+        self.positions = positions
+
+    def build(self, node: yaml.Node, loc: PathKey) -> Any:
+        self.positions.values[loc] = _mark(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, loc: PathKey) -> dict:
+        result: dict = {}
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlProblem(
+                    "CL003",
+                    "YAML merge keys ('<<') are not supported in scenarios; write the fields out",
+                    Location(self.positions.path, *_mark(key_node)),
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem(
+                    "CL003",
+                    "a key must be a plain word, not a list or a mapping",
+                    Location(self.positions.path, *_mark(key_node)),
+                )
+            key = self.loader.construct_object(key_node)
+            if key in seen:
+                first_line = seen[key].start_mark.line + 1
+                raise YamlProblem(
+                    "CL002",
+                    f"duplicate key '{key}' (first given on line {first_line}); "
+                    "YAML would silently keep only the last one: remove or rename one of them",
+                    Location(self.positions.path, *_mark(key_node)),
+                )
+            seen[key] = key_node
+            self.positions.keys[loc + (key,)] = _mark(key_node)
+            result[key] = self.build(value_node, loc + (key,))
+        return result
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or str(exc)).strip()
+    lines = text.splitlines()
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in problem or "'\\t'" in problem or "\\t" in problem:
+        return YamlProblem(
+            "CL004",
+            "a tab character is used for indentation; YAML only allows spaces: replace the tab by spaces",
+            Location(path, line, col),
+        )
+    if "mapping values are not allowed" in problem:
+        return YamlProblem(
+            "CL005",
+            "a ': ' (colon and space) inside a text makes YAML read it as a new field; "
+            "put the whole text between quotes, or use '|' and write the text on the next lines",
+            Location(path, line, col),
+        )
+    if "found duplicate anchor" in problem or "found undefined alias" in problem:
+        return YamlProblem("CL001", f"YAML error: {problem}", Location(path, line, col))
+    hint = ""
+    if source_line.strip().startswith(("- ", "-")) or "expected <block end>" in problem:
+        hint = " (check the indentation: items of one list or mapping must start in the same column)"
+    return YamlProblem("CL001", f"this is not valid YAML: {problem}{hint}", Location(path, line, col))
+
+
+def parse_yaml(text: str, path: str) -> LoadedYaml:
+    """Parse YAML text into plain values with positions. Raises YamlProblem."""
+    positions = Positions(path)
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise YamlProblem("CL006", "the file is empty: expected a YAML mapping with the scenario's fields", Location(path, 1, 1))
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise YamlProblem("CL006", "the file is empty: expected a YAML mapping", Location(path, 1, 1))
+        data = _Builder(loader, positions).build(node, ())
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_problem(exc, path, text) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML errors without a mark
+        raise YamlProblem("CL001", f"this is not valid YAML: {exc}", Location(path, 1, 1)) from None
+    finally:
+        loader.dispose()
+    return LoadedYaml(data, positions)
+
+
+def read_yaml(path: Path | str, *, display: str | None = None) -> LoadedYaml:
+    """Read a YAML file as UTF-8; every failure becomes a YamlProblem with a location."""
+    path = Path(path)
+    shown = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise YamlProblem("CL007", "file not found", Location(shown)) from None
+    except OSError as exc:
+        raise YamlProblem("CL007", f"cannot read the file: {exc.strerror}", Location(shown)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlProblem(
+            "CL008",
+            "the file is not UTF-8 text (perhaps saved as Windows-1252/Latin-1): "
+            "save it again with UTF-8 encoding",
+            Location(shown, line, col),
+        ) from None
+    return parse_yaml(text, shown)
