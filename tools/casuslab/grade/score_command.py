@@ -5,20 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from casuslab.errors import ScenarioInvalid
-from casuslab.scenario.load import load_scenario
+from casuslab.lint.check import require_valid_scenario
 from casuslab.scenario.spec import to_spec
 from casuslab.scoring import score_file
 
 
 def load_valid_spec(path: Path) -> dict:
-    """The scenario's spec, or ScenarioInvalid listing its problems."""
-    loaded = load_scenario(path)
-    errors = [p for p in loaded.problems if p.is_error]
-    if loaded.model is None or errors:
-        lines = "\n".join(p.line() for p in errors)
-        raise ScenarioInvalid(f"the scenario has errors; fix them first (casuslab lint):\n{lines}", errors)
-    return to_spec(loaded.model)
+    """The scenario's spec, or ScenarioInvalid listing its problems (every lint rule applies)."""
+    return to_spec(require_valid_scenario(path))
 
 
 def run_score(scenario: Path, answers: Path, as_json: bool) -> int:

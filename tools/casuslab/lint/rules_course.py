@@ -1,0 +1,69 @@
+"""Course plan rules (CL501-CL505): assignments name existing scenarios, ids are unique."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from casuslab.lint.context import Report, as_id, as_list, entries, suggest
+
+NOT_SCENARIOS = ("references.yaml", "course.yaml")
+
+
+def scenarios_folder(course_path: Path) -> Path:
+    """The `scenarios/` folder beside the course folder (contract §5)."""
+    return Path(course_path).resolve().parent.parent / "scenarios"
+
+
+def scenario_files(folder: Path) -> dict[str, list[Path]]:
+    """Scenario id (= file stem) -> the files under ``folder`` with that stem."""
+    found: dict[str, list[Path]] = {}
+    for path in sorted(Path(folder).rglob("*.yaml")):
+        relative = path.relative_to(folder)
+        if path.name in NOT_SCENARIOS or any(part.startswith(".") for part in relative.parts):
+            continue
+        found.setdefault(path.stem, []).append(path)
+    return found
+
+
+def shown(path: Path) -> str:
+    """A path as a trainer recognizes it: relative to the current folder when it lies below it."""
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+def _check_ids(key, raw, known: dict[str, list[Path]], code: str, what: str, folder: Path, r: Report) -> None:
+    ident = as_id(raw)
+    if ident is None:
+        return
+    if ident not in known:
+        r.value(key, code, f"{what} '{ident}' is not found: there is no '{ident}.yaml' under {shown(folder)}"
+                           f"{suggest(ident, sorted(known))}")
+    elif len(known[ident]) > 1:
+        where = ", ".join(str(p.relative_to(folder)) for p in known[ident])
+        r.value(key, "CL505", f"scenario '{ident}' is found in more than one file ({where}); ids must be unique "
+                              "in the course")
+
+
+def check_course_rules(data: dict, course_path: Path, r: Report) -> None:
+    seen: dict[str, tuple] = {}
+    for akey, assignment in entries(data, "assignments", ()):
+        ident = as_id(assignment.get("id"))
+        if ident is None:
+            continue
+        if ident in seen:
+            r.value(akey + ("id",), "CL502", f"assignment id '{ident}' is used twice (first on line "
+                                             f"{r.line(seen[ident])}); give each assignment its own id")
+        else:
+            seen[ident] = akey + ("id",)
+    folder = scenarios_folder(course_path)
+    if not folder.is_dir():
+        r.key(("assignments",), "CL504", f"the scenarios folder {shown(folder)} does not exist: the course plan expects "
+                                         "its scenarios in a folder 'scenarios' beside the course folder")
+        return
+    known = scenario_files(folder)
+    for akey, assignment in entries(data, "assignments", ()):
+        for i, raw in enumerate(as_list(assignment.get("scenarios"))):
+            _check_ids(akey + ("scenarios", i), raw, known, "CL501", "scenario", folder, r)
+    for i, raw in enumerate(as_list(data.get("primers"))):
+        _check_ids(("primers", i), raw, known, "CL503", "primer scenario", folder, r)

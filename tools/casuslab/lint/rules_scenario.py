@@ -1,0 +1,187 @@
+"""Scenario rules on ids, question keys, scales, rubrics and references (CL201-CL206, CL211-CL223, CL301-CL302).
+
+The stage graph (next, reachability, cycles, points per path) is in ``rules_graph``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from casuslab.lint.context import (
+    Report,
+    as_dict,
+    as_id,
+    as_list,
+    entries,
+    is_int,
+    questions,
+    stages,
+    suggest,
+)
+from casuslab.lint.problems import Problem
+from casuslab.scenario.yamlpos import PathKey
+
+_WORDLIKE = re.compile(r"[0-9A-Za-zÀ-ÿ]")
+
+
+def _unique(found: Iterable[tuple[PathKey, Any]], code: str, what: str, where: str, r: Report) -> None:
+    """Report every id that was already used (at its second and later use)."""
+    seen: dict[str, PathKey] = {}
+    for key, raw in found:
+        ident = as_id(raw)
+        if ident is None:
+            continue
+        if ident in seen:
+            r.value(key, code, f"{what} '{ident}' is used twice{where} (first on line {r.line(seen[ident])}); "
+                               "give each one its own id")
+        else:
+            seen[ident] = key
+
+
+def check_ids(data: dict, stem: str, r: Report) -> None:
+    """CL201 id = file stem; CL202-CL206 ids unique where the contract requires it."""
+    ident = as_id(data.get("id"))
+    if ident is not None and ident != stem:
+        r.value(("id",), "CL201", f"the scenario's id '{ident}' differs from the file name '{stem}.yaml': "
+                                  f"rename the file to '{ident}.yaml' or set 'id: {stem}'")
+    _unique(((k + ("id",), s.get("id")) for k, s in stages(data)), "CL202", "stage id", " in this scenario", r)
+    _unique(((k + ("id",), q.get("id")) for k, _, q in questions(data)), "CL203", "question id", " in this scenario", r)
+    for qkey, _, q in questions(data):
+        qid = as_id(q.get("id")) or "?"
+        for name, code, what in (("options", "CL204", "option id"), ("items", "CL205", "item id"),
+                                 ("rubric", "CL206", "criterion id")):
+            _unique(((k + ("id",), e.get("id")) for k, e in entries(q, name, qkey)), code, what,
+                    f" in question '{qid}'", r)
+
+
+def _check_choices(qkey: PathKey, q: dict, r: Report) -> None:
+    options = list(entries(q, "options", qkey))
+    if not options:
+        return
+    qid = as_id(q.get("id")) or "?"
+    correct = [(k, o) for k, o in options if o.get("correct") is True]
+    if q.get("type") == "single" and len(correct) == 0:
+        r.key(qkey + ("options",), "CL216", f"single-choice question '{qid}' has no correct option: "
+                                            "mark exactly one option with 'correct: true'")
+    elif q.get("type") == "single" and len(correct) > 1:
+        ids = ", ".join(as_id(o.get("id")) or "?" for _, o in correct)
+        r.value(correct[1][0] + ("correct",), "CL216",
+                f"single-choice question '{qid}' has {len(correct)} correct options ({ids}); it needs exactly one "
+                "(use 'type: multiple' when several answers are right)")
+    elif q.get("type") == "multiple" and not correct:
+        r.key(qkey + ("options",), "CL217", f"multiple-choice question '{qid}' has no correct option: "
+                                            "mark at least one option with 'correct: true'")
+    for okey, option in options:
+        feedback = option.get("feedback")
+        if not (isinstance(feedback, str) and feedback.strip()):
+            oid = as_id(option.get("id")) or "?"
+            r.value(okey, "CL301", f"option '{oid}' of question '{qid}' has no feedback: explain why this "
+                                   "choice is or is not right (students see it in practice mode)")
+
+
+def _check_scale(qkey: PathKey, q: dict, r: Report) -> None:
+    lo_, hi_ = q.get("min"), q.get("max")
+    if not (is_int(lo_) and is_int(hi_)):
+        return
+    qid = as_id(q.get("id")) or "?"
+    if lo_ >= hi_:
+        r.value(qkey + ("max",), "CL211", f"scale question '{qid}' has min {lo_} and max {hi_}: min must be "
+                                          "smaller than max")
+    accept = q.get("accept")
+    if isinstance(accept, list) and len(accept) == 2 and all(is_int(v) for v in accept):
+        a, b = accept
+        if a > b:
+            r.value(qkey + ("accept",), "CL212", f"accept [{a}, {b}] of question '{qid}' is reversed: "
+                                                 f"write the lowest value first ([{b}, {a}])")
+        elif lo_ < hi_ and (a < lo_ or b > hi_):
+            r.value(qkey + ("accept",), "CL212", f"accept [{a}, {b}] of question '{qid}' lies outside the scale "
+                                                 f"[{lo_}, {hi_}]: both values must be between min and max")
+    if lo_ < hi_:
+        for value in as_dict(q.get("labels")):
+            if is_int(value) and not lo_ <= value <= hi_:
+                r.key(qkey + ("labels", value), "CL213", f"label {value} of question '{qid}' lies outside the "
+                                                         f"scale [{lo_}, {hi_}]")
+
+
+def _check_cue(key: PathKey, cue: Any, r: Report) -> None:
+    if not isinstance(cue, str) or cue == "":
+        return  # the schema reports a wrong type or an empty text
+    for alternative in cue.split("|"):
+        words = alternative.split()
+        if not words:
+            r.value(key, "CL222", f"evidence cue '{cue}' has an empty alternative: remove the extra '|'")
+            continue
+        if not _WORDLIKE.search(alternative):
+            r.value(key, "CL222", f"evidence cue '{cue}': the alternative '{alternative.strip()}' has no letters "
+                                  "or digits, so it can never match")
+            continue
+        for word in words:
+            if "*" in word[:-1] or word == "*":
+                r.value(key, "CL223", f"evidence cue '{cue}': '*' may only stand at the end of a word "
+                                      f"(like 'meld*'), not in '{word}'")
+                break
+
+
+def _check_open(qkey: PathKey, q: dict, r: Report) -> None:
+    qid = as_id(q.get("id")) or "?"
+    words = q.get("words")
+    if isinstance(words, list) and len(words) == 2 and all(is_int(w) for w in words) and words[0] > words[1]:
+        r.value(qkey + ("words",), "CL221", f"words [{words[0]}, {words[1]}] of question '{qid}': the minimum is "
+                                            "larger than the maximum")
+    answer = q.get("model_answer")
+    if not (isinstance(answer, str) and answer.strip()):
+        r.value(qkey, "CL302", f"open question '{qid}' has no model_answer: write one, so lecturers and "
+                               "students in practice mode can compare")
+    for ckey, criterion in entries(q, "rubric", qkey):
+        levels = as_dict(criterion.get("levels"))
+        scores = list(levels)
+        if len(scores) >= 2 and all(is_int(s) for s in scores) and sorted(scores) != list(range(len(scores))):
+            cid = as_id(criterion.get("id")) or "?"
+            shown = ", ".join(str(s) for s in sorted(scores))
+            r.key(ckey + ("levels",), "CL220", f"the levels of criterion '{cid}' are {shown}; they must be exactly "
+                                               f"0, 1, ..., {len(scores) - 1} (start at 0, no gaps)")
+        for i, cue in enumerate(as_list(criterion.get("evidence"))):
+            _check_cue(ckey + ("evidence", i), cue, r)
+
+
+def check_questions(data: dict, r: Report) -> None:
+    for qkey, _, q in questions(data):
+        kind = q.get("type")
+        if kind in ("single", "multiple"):
+            _check_choices(qkey, q, r)
+        elif kind == "scale":
+            _check_scale(qkey, q, r)
+        elif kind == "open":
+            _check_open(qkey, q, r)
+
+
+def check_references(data: dict, catalogue: dict | None, why_none: str, r: Report) -> None:
+    """CL214 every reference is in the catalogue; CL215 when there is no usable catalogue."""
+    refs = [(("references", i), as_id(v)) for i, v in enumerate(as_list(data.get("references")))]
+    refs = [(k, v) for k, v in refs if v is not None]
+    if not refs:
+        return
+    if catalogue is None:
+        r.key(("references",), "CL215", why_none)
+        return
+    known = sorted(str(k) for k in catalogue)
+    for key, ref in refs:
+        if ref not in catalogue:
+            r.value(key, "CL214", f"reference '{ref}' is not in the catalogue{suggest(ref, known)}; "
+                                  "add it to references.yaml or correct the key")
+
+
+def refine_schema_problems(problems: list[Problem], data: dict, positions) -> list[Problem]:
+    """Say why an open question may not carry `points` (the generic message only says 'unknown field')."""
+    open_points = {}
+    for qkey, _, q in questions(data):
+        if q.get("type") == "open" and "points" in q:
+            open_points[positions.key(qkey + ("points",))] = as_id(q.get("id")) or "?"
+    out = []
+    for p in problems:
+        if p.code == "CL101" and p.location in open_points:
+            p = Problem(p.location, p.code, f"open question '{open_points[p.location]}' has no 'points' field: "
+                        "its points are the sum of the top levels of its rubric; remove 'points'", p.severity)
+        out.append(p)
+    return out
