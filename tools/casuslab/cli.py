@@ -46,6 +46,28 @@ def score(
     raise typer.Exit(run_score(scenario, answers, json_))
 
 
+@app.command()
+def build(
+    course: Path = typer.Option(Path("course"), "--course", help="the course folder holding course.yaml"),
+    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="where the scenarios are (default: scenarios/ beside the course folder)"),
+) -> None:
+    """Build the course plan into nbgrader source notebooks and nbgrader_config.py."""
+    from casuslab.build.commands import run_build
+
+    raise typer.Exit(run_build(course, scenarios))
+
+
+@app.command()
+def preview(
+    scenario: Path = typer.Argument(..., help="the scenario YAML file"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="the HTML file (default: <id>.preview.html here)"),
+) -> None:
+    """Write one standalone HTML page of a scenario, keys included, for proofreading."""
+    from casuslab.build.commands import run_preview
+
+    raise typer.Exit(run_preview(scenario, output))
+
+
 def main() -> None:
     try:
         app()
