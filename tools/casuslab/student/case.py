@@ -13,6 +13,7 @@ import datetime as dt
 import errno
 import json
 import threading
+import traceback
 from pathlib import Path
 from typing import Any, Callable
 
@@ -44,6 +45,11 @@ def _later(delay: float, fn: Callable[[], None]) -> Callable[[], Any]:
     except RuntimeError:  # no threads (in the browser's Python): save at once
         fn()
         return lambda: None
+
+
+def answered(value: Any) -> bool:
+    """Whether a saved value counts as an answer for the progress line (keys not needed)."""
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 class Case:
@@ -148,7 +154,8 @@ class Case:
             view.update()
             self.show_progress()
             display(view.box)
-        except Exception:  # never a traceback for a student
+        except Exception:  # never a traceback for a student (kept for a developer)
+            self.error = traceback.format_exc()
             message = self.gettext("This part of the case cannot be shown. Ask your lecturer for help.")
             display(w.HTML(f'<div class="casuslab-notice">{esc(message)}</div>'))
 
@@ -164,15 +171,14 @@ class Case:
         found = self.reached()
         stages = {s["id"]: s for s in self.spec.get("stages", [])}
         questions = [q for sid in route for q in stages[sid].get("questions") or []]
-        done = sum(1 for q in questions if scoring.score_question(q, answers.get(q["id"]))[1]
-                   not in (scoring.UNANSWERED, scoring.INVALID))
+        done = sum(1 for q in questions if answered(answers.get(q["id"])))
         if self.finished():
             where = _("Case finished")
         else:
             where = _("Part {n} of {total}").format(n=len(found), total=max(len(route), len(found)))
-        answered = self.ngettext("{done} of {n} question answered", "{done} of {n} questions answered",
-                                 len(questions)).format(done=done, n=len(questions))
-        self.progress.value = f'<span role="status">{esc(where)} · {esc(answered)}</span>'
+        counted = self.ngettext("{done} of {n} question answered", "{done} of {n} questions answered",
+                                len(questions)).format(done=done, n=len(questions))
+        self.progress.value = f'<span>{esc(where)} · {esc(counted)}</span>'
 
     def show_saved(self, error: str | None = None) -> None:
         _ = self.gettext
@@ -256,6 +262,7 @@ class Case:
                     self.save_now()
                 self.show_progress()
             except Exception:
+                self.error = traceback.format_exc()
                 self.show_saved(self.gettext("something went wrong"))
 
     def submit(self, view: StageView) -> None:
@@ -286,6 +293,7 @@ class Case:
             try:
                 fn(arg)
             except Exception:
+                self.error = traceback.format_exc()
                 self.show_saved(self.gettext("something went wrong"))
         return run
 

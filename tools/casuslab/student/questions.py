@@ -19,8 +19,13 @@ Changed = Callable[[str, Any, bool], None]
 
 
 def shuffled_items(scenario_id: str, question: dict) -> list[str]:
-    """The start order of an ``order`` question: the same for every student, never the key."""
+    """The start order of an ``order`` question: the same for every student, never the key.
+
+    ``casuslab.build.studentspec.shuffled_items`` uses the same algorithm for exam files.
+    """
     key = [item["id"] for item in question.get("items", [])]
+    if question.get("shuffled"):  # an exam file lists the items in the start order already
+        return key
     seed = hashlib.sha256(f"{scenario_id}/{question['id']}".encode()).hexdigest()
     order = list(key)
     random.Random(seed).shuffle(order)
@@ -241,7 +246,7 @@ class OpenView(QuestionView):
             shown += " · " + self.ctx.gettext("aim for {lo} to {hi} words").format(lo=lo, hi=hi)
             off = n > 0 and not lo <= n <= hi
         css = "casuslab-words casuslab-words-off" if off else "casuslab-words"
-        self.count.value = f'<span class="{css}" aria-live="polite">{esc(shown)}</span>'
+        self.count.value = f'<span class="{css}">{esc(shown)}</span>'
 
     def value(self):
         return self.text.value if self.touched else None
