@@ -68,6 +68,102 @@ def preview(
     raise typer.Exit(run_preview(scenario, output))
 
 
+@app.command()
+def lab(
+    workspace: Path = typer.Option(Path("workspace"), "--workspace", help="the student workspace (built here; answers are kept)"),
+    port: Optional[int] = typer.Option(None, "--port", help="the port on 127.0.0.1 (default: 8888, or a free one)"),
+    no_browser: bool = typer.Option(False, "--no-browser", help="do not open a browser"),
+    course: Path = typer.Option(Path("course"), "--course", help="the course folder holding course.yaml"),
+    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="where the scenarios are (default: scenarios/ beside the course folder)"),
+) -> None:
+    """Build the course in practice mode into a workspace and open it in JupyterLab (Ctrl+C stops)."""
+    from casuslab.lab import run_lab
+
+    raise typer.Exit(run_lab(workspace, course, scenarios, port or 8888, not no_browser))
+
+
+_COURSE_HELP = "de cursusmap (nbgrader's course root, met course.yaml)"
+
+
+@app.command()
+def assign(
+    assignment: str = typer.Argument(..., help="de opdracht (id in course.yaml)"),
+    course: Path = typer.Option(Path("course"), "--course", help=_COURSE_HELP),
+    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="where the scenarios are (default: scenarios/ beside the course folder)"),
+) -> None:
+    """Bouw de cursus en maak de opdracht klaar (nbgrader generate_assignment)."""
+    from casuslab.grade.commands import run_assign
+
+    raise typer.Exit(run_assign(course, assignment, scenarios))
+
+
+@app.command()
+def release(
+    assignment: str = typer.Argument(..., help="de opdracht"),
+    course: Path = typer.Option(Path("course"), "--course", help=_COURSE_HELP),
+) -> None:
+    """Geef de opdracht vrij aan de studenten (nbgrader release_assignment)."""
+    from casuslab.grade.commands import run_release
+
+    raise typer.Exit(run_release(course, assignment))
+
+
+@app.command()
+def collect(
+    assignment: str = typer.Argument(..., help="de opdracht"),
+    course: Path = typer.Option(Path("course"), "--course", help=_COURSE_HELP),
+) -> None:
+    """Haal de ingediende opdrachten op (nbgrader collect)."""
+    from casuslab.grade.commands import run_collect
+
+    raise typer.Exit(run_collect(course, assignment))
+
+
+@app.command()
+def grade(
+    assignment: str = typer.Argument(..., help="de opdracht"),
+    course: Path = typer.Option(Path("course"), "--course", help=_COURSE_HELP),
+) -> None:
+    """Beoordeel alle inzendingen uit de antwoordbestanden, zonder kernel, in nbgrader's gradebook."""
+    from casuslab.grade.commands import run_grade
+
+    raise typer.Exit(run_grade(course, assignment))
+
+
+@app.command()
+def feedback(
+    assignment: str = typer.Argument(..., help="de opdracht"),
+    course: Path = typer.Option(Path("course"), "--course", help=_COURSE_HELP),
+) -> None:
+    """Maak de feedback: nbgrader's generate_feedback en een leesbare pagina per student en casus."""
+    from casuslab.grade.commands import run_feedback
+
+    raise typer.Exit(run_feedback(course, assignment))
+
+
+@app.command()
+def export(
+    assignment: str = typer.Argument(..., help="de opdracht"),
+    course: Path = typer.Option(Path("course"), "--course", help=_COURSE_HELP),
+) -> None:
+    """Exporteer de punten: een CSV per opdracht (Excel, ';' en decimale komma) en nbgrader export."""
+    from casuslab.grade.commands import run_export
+
+    raise typer.Exit(run_export(course, assignment))
+
+
+@app.command()
+def demo(
+    students: int = typer.Option(30, "--students", help="hoeveel gesimuleerde studenten"),
+    keep: Optional[Path] = typer.Option(None, "--dir", help="werk in deze (nieuwe) map in plaats van een tijdelijke"),
+    course: Path = typer.Option(Path("course"), "--course", help=_COURSE_HELP),
+) -> None:
+    """Doorloop het hele traject van de docent op een wegwerpkopie van de cursus, met gesimuleerde studenten."""
+    from casuslab.grade.demo import run_demo
+
+    raise typer.Exit(run_demo(course, students, keep))
+
+
 def main() -> None:
     try:
         app()

@@ -1,0 +1,328 @@
+"""``casuslab grade``: grade a whole cohort from the answers files, without a kernel.
+
+For every ``submitted/<student>/<assignment>/`` it does what ``nbgrader
+autograde`` records, through ``nbgrader.api`` and with nbgrader's own
+``determine_grade`` on the very outputs the grading cells would print:
+
+- the student and the submission (with the timestamp) in the gradebook;
+- per grade cell: ``auto_score``, and ``needs_manual_grade`` exactly as
+  nbgrader's SaveAutoGrades sets it (a cell a lecturer overrode is flagged for
+  review; a manual score is never touched); task cells keep their manual grade;
+- a missing notebook scores 0 on every cell, as in autograde;
+- the late penalty through nbgrader's configured LateSubmissionPlugin;
+- ``autograded/<student>/<assignment>/``: the notebook with the grading cells'
+  outputs, the answers file, the timestamp and the source files, so formgrader
+  and ``nbgrader generate_feedback`` work as after autograde.
+
+Each submission is prepared in isolation: a broken one becomes a row in the
+problems table and the rest of the cohort is graded. The gradebook is written
+in one transaction at the end.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from casuslab import scoring
+from casuslab.grade.course import Course
+from casuslab.grade.plan import NotebookPlan, load_plan
+from casuslab.student import grading
+
+EXPECTED_FILES = {"timestamp.txt", "submission_secret.txt"}
+MAX_NOTEBOOK_BYTES = 20_000_000
+
+
+@dataclass
+class Problem:
+    student: str
+    notebook: str
+    what: str
+    outcome: str
+    graded: bool = True  # False: the submission (or notebook) could not be graded at all
+
+
+@dataclass
+class OpenAnswer:
+    student: str
+    notebook: str
+    qid: str
+    text: str | None
+    question: dict
+    status: str
+
+
+@dataclass
+class NotebookResult:
+    name: str
+    present: bool
+    scores: dict[str, float] = field(default_factory=dict)  # grade cell -> auto score
+
+
+@dataclass
+class StudentResult:
+    student: str
+    timestamp: Any = None  # naive UTC datetime, or None
+    notebooks: list[NotebookResult] = field(default_factory=list)
+
+
+@dataclass
+class GradeRun:
+    assignment: str
+    students: list[str] = field(default_factory=list)
+    results: list[StudentResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    open_answers: list[OpenAnswer] = field(default_factory=list)
+    seconds: float = 0.0
+    sheet: Path | None = None
+
+
+# -- reading one submission -------------------------------------------------------------------
+
+
+def _timestamp(folder: Path, student: str, run: GradeRun) -> tuple[Any, str | None]:
+    """(UTC datetime or None, the text for autograded/timestamp.txt)."""
+    from nbgrader.utils import parse_utc
+
+    path = folder / "timestamp.txt"
+    if not path.is_file():
+        return None, None
+    try:
+        text = path.read_bytes()[:200].decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        text = "?"
+    if not text:
+        return None, None
+    try:
+        return parse_utc(text), text
+    except Exception:
+        shown = grading.clean(text)[:40]
+        run.problems.append(Problem(student, "", f"onleesbaar tijdstip in timestamp.txt ('{shown}')",
+                                    "beoordeeld zonder tijdstip (niet als te laat gerekend)"))
+        return None, None
+
+
+def _unexpected(folder: Path, plans: list[NotebookPlan]) -> list[str]:
+    known = set(EXPECTED_FILES)
+    for plan in plans:
+        known.update({f"{plan.name}.ipynb", f"{plan.name}.answers.json", f"{plan.name}.case.json"})
+    try:
+        names = sorted(p.name for p in folder.iterdir())
+    except OSError:
+        return []
+    return [n for n in names if n not in known and not n.startswith(".")]
+
+
+def _load_notebook(path: Path, fallback: dict) -> tuple[dict, str | None]:
+    """The submitted notebook as JSON, or the released one with the reason."""
+    try:
+        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+            return copy.deepcopy(fallback), "het notebook is te groot"
+        data = json.loads(path.read_bytes().decode("utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+            raise ValueError("geen notebook")
+        return data, None
+    except Exception:
+        return copy.deepcopy(fallback), "het notebook is beschadigd"
+
+
+def _grading_outputs(cell_plan: Any, plan: NotebookPlan, doc: Any, error: str | None) -> tuple[list, float | None]:
+    if cell_plan.kind == "closed":
+        text, score = grading.closed_report(cell_plan.scenario, cell_plan.qid, cell_plan.data, doc, error, plan.case)
+        return [{"name": "stdout", "output_type": "stream", "text": text + "\n"},
+                {"data": {"text/plain": repr(float(score))}, "execution_count": None, "metadata": {},
+                 "output_type": "execute_result"}], score
+    text = grading.open_report(cell_plan.scenario, cell_plan.qid, cell_plan.data, doc, error)
+    return [{"name": "stdout", "output_type": "stream", "text": text + "\n"}], None
+
+
+def _autograde_score(cell: dict, points: float) -> float:
+    """nbgrader's own verdict on the cell (``nbgrader.utils.determine_grade``)."""
+    import nbformat
+    from nbgrader.utils import determine_grade
+
+    node = nbformat.from_dict(cell)
+    node.metadata.setdefault("nbgrader", {})
+    node.metadata.nbgrader.update({"grade": True, "solution": False, "points": points})
+    score, _ = determine_grade(node)
+    return float(score)
+
+
+def grade_notebook(plan: NotebookPlan, folder: Path, student: str, template: dict, run: GradeRun,
+                   out_dir: Path) -> NotebookResult:
+    """Score one submitted notebook and write its autograded copy."""
+    path = folder / f"{plan.name}.ipynb"
+    if not path.is_file():
+        run.problems.append(Problem(student, plan.name, "notebook ontbreekt", "0 punten op elke vraag", False))
+        return NotebookResult(plan.name, False)
+    doc, error = grading.read_document(folder, plan.scenario)
+    if error:
+        run.problems.append(Problem(student, plan.name, grading.dutch_error(error), "0 punten op elke vraag"))
+    nb, why = _load_notebook(path, template)
+    if why:
+        run.problems.append(Problem(student, plan.name, why, "beoordeeld uit het antwoordbestand; notebook vervangen "
+                                    "door de uitgedeelde versie"))
+    by_name = {c.name: c for c in plan.grade_cells}
+    result = NotebookResult(plan.name, True)
+    count = 0
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell, dict) else {}
+        name = meta.get("grade_id") if isinstance(meta, dict) else None
+        if name in plan.sources:
+            cell["source"] = plan.sources[name]
+        if cell.get("cell_type") != "code":
+            continue
+        count += 1
+        cell["outputs"], cell["execution_count"] = [], count
+        if name in by_name:
+            outputs, _ = _grading_outputs(by_name[name], plan, doc, error)
+            for output in outputs:
+                if output["output_type"] == "execute_result":
+                    output["execution_count"] = count
+            cell["outputs"] = outputs
+            result.scores[name] = _autograde_score(cell, by_name[name].points)
+    missing = [c.name for c in plan.grade_cells if c.name not in result.scores]
+    for name in missing:  # a cell the student's notebook lost: graded from the answers all the same
+        outputs, _ = _grading_outputs(by_name[name], plan, doc, error)
+        result.scores[name] = _autograde_score({"cell_type": "code", "metadata": {}, "outputs": outputs,
+                                                "source": "", "execution_count": 1}, by_name[name].points)
+    if missing:
+        run.problems.append(Problem(student, plan.name, f"{len(missing)} beoordelingscel(len) ontbreken in het notebook",
+                                    "beoordeeld uit het antwoordbestand"))
+    nb.get("metadata", {}).pop("widgets", None)
+    (out_dir / f"{plan.name}.ipynb").write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    answers = folder / f"{plan.scenario}.answers.json"
+    if answers.is_file() and not answers.is_symlink() and answers.stat().st_size <= 100_000_000:
+        shutil.copyfile(answers, out_dir / answers.name)
+    _collect_open(plan, student, doc, error, run)
+    for name, value in result.scores.items():
+        if by_name[name].kind == "closed" and not error and isinstance(doc, dict):
+            _note_invalid(plan, by_name[name], student, doc, run)
+    return result
+
+
+def _note_invalid(plan: NotebookPlan, cell: Any, student: str, doc: dict, run: GradeRun) -> None:
+    report_key = dict(cell.data, id=cell.data.get("id", cell.scenario)) if isinstance(cell.data, dict) else {}
+    question = grading.find_question(report_key, cell.qid)[1]
+    value = doc.get("answers", {}).get(cell.qid) if isinstance(doc.get("answers"), dict) else None
+    if question is not None and value is not None and scoring.score_question(question, value)[1] == scoring.INVALID:
+        run.problems.append(Problem(student, plan.name, f"ongeldig antwoord op '{cell.qid}'",
+                                    f"0 punten: {grading._invalid_reason(question, value)}"))
+
+
+def _collect_open(plan: NotebookPlan, student: str, doc: Any, error: str | None, run: GradeRun) -> None:
+    for cell in plan.grade_cells:
+        if cell.kind != "open":
+            continue
+        question = cell.data if isinstance(cell.data, dict) else {"id": cell.qid, "rubric": cell.data or []}
+        value = None
+        status = "unanswered"
+        if not error and isinstance(doc, dict) and isinstance(doc.get("answers"), dict):
+            value = doc["answers"].get(cell.qid)
+            if isinstance(value, str) and value.strip():
+                status = "answered"
+            elif value is not None and not isinstance(value, str):
+                status, value = "invalid", None
+            else:
+                value = None
+        elif error:
+            status = "invalid"
+        run.open_answers.append(OpenAnswer(student, plan.name, cell.qid, value, question, status))
+
+
+def _copy_files(course: Course, assignment: str, folder: Path, out_dir: Path, timestamp_text: str | None,
+                source_files: list[tuple[Path, str]]) -> None:
+    for name in ("submission_secret.txt",):
+        src = folder / name
+        if src.is_file() and not src.is_symlink() and src.stat().st_size < 10_000:
+            shutil.copyfile(src, out_dir / name)
+    if timestamp_text is not None:
+        (out_dir / "timestamp.txt").write_text(timestamp_text, encoding="utf-8")
+    for src, rel in source_files:  # autograde's "overwrite with the master versions"
+        dest = out_dir / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+
+
+def _source_files(course: Course, assignment: str) -> list[tuple[Path, str]]:
+    from nbgrader.utils import find_all_files
+
+    source = course.folder("source", ".", assignment)
+    exclude = set((course.config.Autograde.get("exclude_overwriting", {}) or {}).get(assignment, []))
+    files = []
+    for name in find_all_files(str(source), list(course.coursedir.ignore) + ["*.ipynb"]):
+        rel = Path(name).relative_to(source).as_posix()
+        if rel not in exclude:
+            files.append((Path(name), rel))
+    return files
+
+
+def _templates(course: Course, assignment: str, plans: list[NotebookPlan]) -> dict[str, dict]:
+    templates = {}
+    for plan in plans:
+        for step in ("release", "source"):
+            path = course.folder(step, ".", assignment) / f"{plan.name}.ipynb"
+            try:
+                templates[plan.name] = json.loads(path.read_text(encoding="utf-8"))
+                break
+            except (OSError, ValueError):
+                continue
+        templates.setdefault(plan.name, {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    return templates
+
+
+def submitted_students(course: Course, assignment: str) -> list[str]:
+    base = Path(course.coursedir.format_path(course.coursedir.submitted_directory, ".", ".")).resolve()
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if (p / assignment).is_dir() and not p.name.startswith("."))
+
+
+def prepare_student(course: Course, assignment: str, student: str, plans: list[NotebookPlan],
+                    templates: dict, source_files: list, run: GradeRun) -> StudentResult:
+    folder = course.folder("submitted", student, assignment)
+    out_dir = course.folder("autograded", student, assignment)
+    result = StudentResult(student)
+    result.timestamp, stamp_text = _timestamp(folder, student, run)
+    unexpected = _unexpected(folder, plans)
+    if unexpected:
+        shown = ", ".join(grading.clean(n)[:40] for n in unexpected[:5]) + (" ..." if len(unexpected) > 5 else "")
+        run.problems.append(Problem(student, "", f"onverwachte bestanden: {shown}", "genegeerd"))
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    for plan in plans:
+        result.notebooks.append(grade_notebook(plan, folder, student, templates[plan.name], run, out_dir))
+    _copy_files(course, assignment, folder, out_dir, stamp_text, source_files)
+    return result
+
+
+def grade_assignment(course: Course, assignment: str, progress: Callable[[int, int, str], None] | None = None) -> GradeRun:
+    """Grade every submission of ``assignment`` into the gradebook; see the module doc."""
+    from casuslab.grade.gradebook import apply_results
+
+    started = time.perf_counter()
+    run = GradeRun(assignment)
+    with course.gradebook() as gb:
+        plans = load_plan(gb, assignment, course.folder("source", ".", assignment))
+        templates = _templates(course, assignment, plans)
+        source_files = _source_files(course, assignment)
+        run.students = submitted_students(course, assignment)
+        for i, student in enumerate(run.students):
+            if progress:
+                progress(i, len(run.students), student)
+            try:
+                run.results.append(prepare_student(course, assignment, student, plans, templates, source_files, run))
+            except Exception as exc:  # one broken submission never stops the cohort
+                run.problems.append(Problem(student, "", f"kon niet gelezen worden ({type(exc).__name__}: "
+                                            f"{grading.clean(exc)[:120]})", "niet beoordeeld", False))
+        if progress:
+            progress(len(run.students), len(run.students), "")
+        apply_results(gb, course, assignment, plans, run)
+    run.seconds = time.perf_counter() - started
+    return run

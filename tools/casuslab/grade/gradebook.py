@@ -1,0 +1,110 @@
+"""Writing ``casuslab grade``'s results into nbgrader's gradebook, as ``nbgrader autograde`` does.
+
+Mirrors, through ``nbgrader.api``'s models:
+
+- ``Autograde.init_assignment``: create the student, create or update the
+  submission (timestamp), and give every cell of a missing notebook 0
+  (``needs_manual_grade = False``);
+- ``SaveAutoGrades``: ``auto_score`` per grade cell, ``needs_manual_grade`` when
+  a manual score exists or there is no auto score; task comments get no auto
+  comment. Manual scores and comments are never touched;
+- ``AssignLatePenalties``: the configured plugin's penalty per notebook.
+
+Everything happens in one session and is committed once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casuslab.errors import GradingError
+
+
+def _new_submission(gb: Any, assignment: Any, student: Any, timestamp: Any) -> Any:
+    """``Gradebook.add_submission`` without its commit: the submission with every grade and comment."""
+    from nbgrader.api import Comment, Grade, SubmittedAssignment, SubmittedNotebook
+
+    kwargs = {"timestamp": timestamp} if timestamp is not None else {}
+    submission = SubmittedAssignment(assignment=assignment, student=student, **kwargs)
+    for notebook in assignment.notebooks:
+        nb = SubmittedNotebook(notebook=notebook, assignment=submission)
+        for cell in notebook.grade_cells:
+            Grade(cell_id=cell.id, notebook=nb)
+        for cell in notebook.solution_cells:
+            Comment(cell_id=cell.id, notebook=nb)
+        for cell in notebook.task_cells:
+            Comment(cell_id=cell.id, notebook=nb)
+            Grade(cell_id=cell.id, notebook=nb)
+    gb.db.add(submission)
+    return submission
+
+
+def _late_plugin(course: Any) -> Any:
+    from nbgrader.preprocessors import AssignLatePenalties
+
+    pre = AssignLatePenalties(config=course.config)
+    pre.init_plugin()
+    return pre
+
+
+def _penalty(pre: Any, student: str, score: float, seconds_late: float) -> float | None:
+    penalty = pre.plugin_inst.late_submission_penalty(student, score, seconds_late)
+    if penalty is None:
+        return None
+    return min(max(penalty, 0), score)  # AssignLatePenalties._check_late_penalty
+
+
+def apply_results(gb: Any, course: Any, assignment_id: str, plans: list, run: Any) -> None:
+    """Write every prepared result of ``run`` into the gradebook and commit once."""
+    from nbgrader.api import Student
+
+    try:
+        assignment = gb.find_assignment(assignment_id)
+        students = {s.id: s for s in gb.db.query(Student).all()}
+        submissions = {s.student_id: s for s in gb.assignment_submissions(assignment_id)}
+        names = {}
+        for plan in plans:
+            names.update(plan.cell_names)
+        late = None
+        for result in run.results:
+            student = students.get(result.student)
+            if student is None:
+                student = Student(id=result.student)
+                gb.db.add(student)
+                students[result.student] = student
+            submission = submissions.get(result.student)
+            if submission is None:
+                submission = _new_submission(gb, assignment, student, result.timestamp)
+                submissions[result.student] = submission
+            elif result.timestamp is not None:
+                submission.timestamp = result.timestamp
+            by_notebook = {nb.notebook.name: nb for nb in submission.notebooks}
+            for outcome in result.notebooks:
+                nb = by_notebook.get(outcome.name)
+                if nb is None:
+                    continue
+                if not outcome.present:
+                    for grade in nb.grades:
+                        grade.auto_score = 0
+                        grade.needs_manual_grade = False
+                    continue
+                total = 0.0
+                for grade in nb.grades:
+                    name = names.get(grade.cell_id)
+                    if name in outcome.scores:
+                        grade.auto_score = outcome.scores[name]
+                        grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+                    value = grade.manual_score if grade.manual_score is not None else grade.auto_score
+                    total += (value or 0.0) + (grade.extra_credit or 0.0)
+                for comment in nb.comments:
+                    if comment.cell_id in names:  # task cells: SaveAutoGrades sets no auto comment
+                        comment.auto_comment = None
+                nb.late_submission_penalty = None
+                seconds = submission.total_seconds_late
+                if seconds > 0:
+                    late = late or _late_plugin(course)
+                    nb.late_submission_penalty = _penalty(late, result.student, total, seconds)
+        gb.db.commit()
+    except Exception as exc:
+        gb.db.rollback()
+        raise GradingError(f"het gradebook kon niet bijgewerkt worden: {type(exc).__name__}: {exc}") from exc
