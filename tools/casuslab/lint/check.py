@@ -20,6 +20,7 @@ from casuslab.lint.rules_scenario import check_ids, check_questions, check_refer
 from casuslab.lint.rules_text import check_citations
 from casuslab.scenario.load import Loaded, find_catalogue, load_catalogue, load_course, load_scenario
 from casuslab.scenario.model import Catalogue, Course, Scenario
+from casuslab.scenario.yamlpos import Positions
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -56,15 +57,21 @@ def check_scenario(path: Path | str, display: str | None = None,
     loaded = load_scenario(path, display)
     if loaded.positions is None or not isinstance(loaded.data, dict):
         return None, sort_problems(loaded.problems)
-    data = loaded.data
-    report = Report(loaded.positions, refine_schema_problems(loaded.problems, data, loaded.positions))
     catalogue, why_none = (catalogues or Catalogues()).for_scenario(path)
-    check_ids(data, path.stem, report)
+    problems = scenario_rules(loaded.data, loaded.positions, path.stem, loaded.problems, catalogue, why_none)
+    return loaded.model, problems
+
+
+def scenario_rules(data: dict, positions: Positions, stem: str, schema_problems: list[Problem],
+                   catalogue: dict | None, why_none: str = "") -> list[Problem]:
+    """Every rule across fields, on the raw data of a scenario; returns these and the schema problems, sorted."""
+    report = Report(positions, refine_schema_problems(schema_problems, data, positions))
+    check_ids(data, stem, report)
     check_graph(data, report)
     check_questions(data, report)
     check_references(data, catalogue, why_none, report)
     check_citations(data, catalogue, report)
-    return loaded.model, sort_problems(report.problems)
+    return sort_problems(report.problems)
 
 
 def check_catalogue(path: Path | str, display: str | None = None) -> tuple[Catalogue | None, list[Problem]]:

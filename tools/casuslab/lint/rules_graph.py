@@ -54,7 +54,7 @@ def _branch_nexts(skey: PathKey, stage: dict):
 def check_next(data: dict, r: Report) -> bool:
     """CL207 dangling next, CL218 next in an ending stage, CL219 two branching questions. True if CL207 found."""
     known = [as_id(s.get("id")) for _, s in stages(data)]
-    known = [k for k in known if k]
+    known = list(dict.fromkeys(k for k in known if k))
     dangling = False
     for skey, stage in stages(data):
         sid = as_id(stage.get("id")) or "?"

@@ -61,15 +61,18 @@ def _check_choices(qkey: PathKey, q: dict, r: Report) -> None:
         return
     qid = as_id(q.get("id")) or "?"
     correct = [(k, o) for k, o in options if o.get("correct") is True]
-    if q.get("type") == "single" and len(correct) == 0:
+    kind = q.get("type")
+    if not all(isinstance(o.get("correct", False), bool) for _, o in options):
+        kind = None  # a 'correct' that is not true/false: the schema reports it; counting would mislead
+    if kind == "single" and len(correct) == 0:
         r.key(qkey + ("options",), "CL216", f"single-choice question '{qid}' has no correct option: "
                                             "mark exactly one option with 'correct: true'")
-    elif q.get("type") == "single" and len(correct) > 1:
+    elif kind == "single" and len(correct) > 1:
         ids = ", ".join(as_id(o.get("id")) or "?" for _, o in correct)
         r.value(correct[1][0] + ("correct",), "CL216",
                 f"single-choice question '{qid}' has {len(correct)} correct options ({ids}); it needs exactly one "
                 "(use 'type: multiple' when several answers are right)")
-    elif q.get("type") == "multiple" and not correct:
+    elif kind == "multiple" and not correct:
         r.key(qkey + ("options",), "CL217", f"multiple-choice question '{qid}' has no correct option: "
                                             "mark at least one option with 'correct: true'")
     for okey, option in options:
@@ -139,8 +142,10 @@ def _check_open(qkey: PathKey, q: dict, r: Report) -> None:
         if len(scores) >= 2 and all(is_int(s) for s in scores) and sorted(scores) != list(range(len(scores))):
             cid = as_id(criterion.get("id")) or "?"
             shown = ", ".join(str(s) for s in sorted(scores))
-            r.key(ckey + ("levels",), "CL220", f"the levels of criterion '{cid}' are {shown}; they must be exactly "
-                                               f"0, 1, ..., {len(scores) - 1} (start at 0, no gaps)")
+            n = len(scores)
+            wanted = ", ".join(str(s) for s in range(n)) if n <= 5 else f"0, 1, ..., {n - 1}"
+            r.key(ckey + ("levels",), "CL220", f"the levels of criterion '{cid}' are {shown}; with {n} levels they "
+                                               f"must be exactly {wanted} (start at 0, no gaps)")
         for i, cue in enumerate(as_list(criterion.get("evidence"))):
             _check_cue(ckey + ("evidence", i), cue, r)
 
