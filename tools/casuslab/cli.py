@@ -35,6 +35,29 @@ def lint(
 
 
 @app.command()
+def schema(
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="default: scenarios/scenario.schema.json"),
+    check: bool = typer.Option(False, "--check", help="only check that the file is up to date (exit 1 if not)"),
+) -> None:
+    """Write the JSON Schema of the scenario format, for editors (VS Code's YAML extension)."""
+    from casuslab.scenario.schema import run_schema
+
+    raise typer.Exit(run_schema(output, check))
+
+
+@app.command()
+def new(
+    theme: str = typer.Argument(..., help="ethiek, beroepsgeheim or behoefteanalyse"),
+    id: str = typer.Argument(..., help="the scenario's id, e.g. politie-aan-de-lijn (becomes the file name)"),
+    scenarios: Path = typer.Option(Path("scenarios"), "--scenarios", help="the scenarios folder"),
+) -> None:
+    """Write a skeleton scenario SCENARIOS/THEME/ID.yaml, with comments explaining each field."""
+    from casuslab.scenario.skeleton import run_new
+
+    raise typer.Exit(run_new(theme, id, scenarios))
+
+
+@app.command()
 def score(
     scenario: Path = typer.Argument(..., help="the scenario YAML file"),
     answers: Path = typer.Argument(..., help="the answers JSON file"),
