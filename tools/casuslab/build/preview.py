@@ -82,7 +82,7 @@ def _question(spec: dict, q: dict) -> str:
         items = "".join(f"<li><code>{_e(i['id'])}</code> {inline(i['text'])}</li>" for i in q.get("items", []))
         shown = ", ".join(_e(i["id"]) for i in shuffled_items(spec["id"], q["id"], q.get("items", [])))
         parts.append(f"<p>Juiste volgorde (scoring: <strong>{_e(q.get('scoring', 'pairs'))}</strong>):</p><ol>{items}</ol>")
-        parts.append(f"<p class='meta'>Examenbestand toont de items in deze volgorde: {shown}</p>")
+        parts.append(f"<p class='meta'>Startvolgorde voor de student (ook in het examenbestand): {shown}</p>")
     elif kind == "scale":
         labels = q.get("labels") or {}
         lab = ", ".join(f"{_e(k)} = {_e(v)}" for k, v in sorted(labels.items(), key=lambda kv: int(kv[0])))

@@ -8,7 +8,8 @@ mutation of their input.
   no key: no ``correct`` flags, no option ``feedback``, no ``model_answer``, no
   rubric ``evidence`` and no level descriptors (criteria keep their name and their
   level numbers, with empty descriptors), no scale ``accept`` range, and the items
-  of an ``order`` question in a fixed shuffled order instead of the correct one.
+  of an ``order`` question in the students' start order instead of the correct one
+  (marked ``"shuffled": true``).
 - ``grading_key(spec)``: the stage graph and the keys without prose, for the
   hidden tests of the autograder cells.
 - ``open_question(spec, qid)``: an open question with its full rubric, for the
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import random
 from typing import Any, Literal
 
 Mode = Literal["practice", "exam"]
@@ -29,14 +31,19 @@ _EXAM_QUESTION_DROP = ("model_answer", "accept")
 
 
 def shuffled_items(scenario_id: str, question_id: str, items: list[dict]) -> list[dict]:
-    """``items`` in a fixed order that depends only on the ids and is never the given one."""
-    def rank(item: dict) -> str:
-        return hashlib.sha256(f"{scenario_id}/{question_id}/{item['id']}".encode()).hexdigest()
+    """The students' start order of an ``order`` question: fixed, and never the key.
 
-    order = sorted(items, key=rank)
-    if [i["id"] for i in order] == [i["id"] for i in items] and len(order) > 1:
+    The same algorithm as the student runtime's start order
+    (``casuslab.student.questions.shuffled_items``), so an exam file lists the items
+    in the order students see them.
+    """
+    key = [item["id"] for item in items]
+    order = list(key)
+    random.Random(hashlib.sha256(f"{scenario_id}/{question_id}".encode()).hexdigest()).shuffle(order)
+    if order == key and len(key) > 1:
         order = order[1:] + order[:1]
-    return order
+    by_id = {item["id"]: item for item in items}
+    return [by_id[i] for i in order]
 
 
 def _exam_question(scenario_id: str, question: dict) -> dict:
@@ -45,6 +52,7 @@ def _exam_question(scenario_id: str, question: dict) -> dict:
         q["options"] = [{k: v for k, v in o.items() if k not in _EXAM_OPTION_DROP} for o in q["options"]]
     if q.get("type") == "order" and "items" in q:
         q["items"] = [dict(i) for i in shuffled_items(scenario_id, q["id"], q["items"])]
+        q["shuffled"] = True  # already in the start order: the runtime need not shuffle again
     if "rubric" in q:
         q["rubric"] = [
             {

@@ -1,8 +1,9 @@
 """Build-time texts students see in the generated notebooks (intro headings, task cells).
 
-A small set of message ids, keyed by language (nl, fr, en); Flemish Dutch (``nl``) is
-the default. The widgets' texts live in the student runtime's own catalogue
-(``casuslab.student.i18n``); these are only the texts the build writes into cells.
+A small set of message ids, with their text per language (nl, fr, en); Flemish
+Dutch (``nl``) is the default. The student runtime's gettext catalogue
+(``casuslab.student.i18n``, English message ids) wins when it translates a
+text's English form: so a translator can fix these texts in one place.
 """
 
 from __future__ import annotations
@@ -40,8 +41,25 @@ TEXTS: dict[str, dict[str, str]] = {
 DEFAULT_LANGUAGE = "nl"
 
 
+def _runtime(english: str, language: str) -> str | None:
+    """The runtime catalogue's translation of ``english``, if it has one."""
+    try:
+        from casuslab.student.i18n import translator
+    except Exception:  # the runtime is optional at build time
+        return None
+    try:
+        translated = translator(language).gettext(english)
+    except Exception:
+        return None
+    return translated if translated and (translated != english or language == "en") else None
+
+
 def text(msgid: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:
     """The text of ``msgid`` in ``language`` (falling back to nl), formatted with ``values``."""
-    table = TEXTS.get(language) or TEXTS[DEFAULT_LANGUAGE]
-    template = table.get(msgid) or TEXTS[DEFAULT_LANGUAGE][msgid]
-    return template.format(**values)
+    if language not in TEXTS:
+        language = DEFAULT_LANGUAGE
+    template = _runtime(TEXTS["en"][msgid], language) or TEXTS[language][msgid]
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):  # a translation with broken placeholders
+        return TEXTS[language][msgid].format(**values)
