@@ -1,0 +1,335 @@
+"""The steps of ``deploy/setup.sh``: one course on one VM, idempotent, as root.
+
+Run with Debian's Python straight from the checkout (standard library only):
+``PYTHONPATH=tools python3 -m casuslab.hub.provision --lecturer NAME``.
+Every refusal is one plain message and exit code 2, before anything changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from casuslab.hub import accounts, gradebook
+from casuslab.hub.settings import Course, Settings, SettingsError, from_args, merge, parser
+
+FORMGRADER_PLUGINS = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"]
+FORMGRADER_EXT = "nbgrader.server_extensions.formgrader"
+UNIT = "casuslab-hub.service"
+
+
+class SetupError(Exception):
+    pass
+
+
+def say(message: str) -> None:
+    print(f"setup: {message}", flush=True)
+
+
+def run(argv: list[str], **kw) -> subprocess.CompletedProcess:
+    proc = subprocess.run(argv, capture_output=True, text=True, **kw)
+    if proc.returncode != 0:
+        raise SetupError(f"{' '.join(map(str, argv))} failed ({proc.returncode}):\n"
+                         f"{(proc.stdout + proc.stderr).strip()[-3000:]}")
+    return proc
+
+
+# -- checks before anything changes -----------------------------------------------
+
+def systemd_booted() -> bool:
+    return os.path.isdir("/run/systemd/system")
+
+
+def course_id_of(repo: Path) -> str | None:
+    plan = repo / "course" / "course.yaml"
+    try:
+        m = re.search(r"^course_id:\s*['\"]?([a-z0-9-]+)", plan.read_text(), re.M)
+    except OSError:
+        return None
+    return m.group(1) if m else None
+
+
+def plan(argv: list[str]) -> tuple[Settings, Path, object]:
+    args = parser().parse_args(argv)
+    if os.geteuid() != 0:
+        raise SetupError("run this as root: sudo deploy/setup.sh ...")
+    repo = Path(args.repo or Path(__file__).resolve().parents[3]).resolve()
+    if not (repo / "pyproject.toml").is_file():
+        raise SetupError(f"{repo} is not a casuslab checkout (no pyproject.toml)")
+    new = from_args(args, course_id_of(repo))
+    if new.systemd and not systemd_booted():
+        raise SetupError("this machine does not run systemd (PID 1), which keeps the hub running; "
+                         "use a Debian VM booted with systemd (test harnesses pass --no-systemd)")
+    if new.path.exists():
+        old = Settings.load(new.path)
+        merged, conflicts = merge(old, new)
+        if conflicts:
+            raise SetupError(
+                f"an installation with different settings exists ({new.path}):\n  - "
+                + "\n  - ".join(conflicts)
+                + "\nRe-run with the installed settings, or remove that installation first "
+                  "(see docs/deploy.md, 'Starting over').")
+    else:
+        merged = new
+    used = {c.service_port for c in merged.courses if c.service_port}
+    for c in merged.courses:
+        if c.mode == "service" and not c.service_port:
+            c.service_port = next(p for p in range(9001, 9999) if p not in used)
+            used.add(c.service_port)
+    if not Path(args.python).is_file():
+        raise SetupError(f"--python {args.python} does not exist (apt-get install python3 python3-venv)")
+    return merged, repo, args
+
+
+# -- the steps -----------------------------------------------------------------
+
+def apt_packages(settings: Settings, no_apt: bool) -> None:
+    wanted = ["python3", "python3-venv"]
+    if any(c.gradebook == "postgresql" for c in settings.courses):
+        wanted.append("postgresql-client")
+        if settings.postgres.get("host") in ("127.0.0.1", "localhost", "::1"):
+            wanted.append("postgresql")
+    missing = [p for p in wanted
+               if subprocess.run(["dpkg", "-s", p], capture_output=True).returncode != 0]
+    if not missing:
+        return
+    if no_apt:
+        raise SetupError(f"missing Debian packages: {' '.join(missing)} (and --no-apt was given)")
+    say(f"installing {' '.join(missing)}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run(["apt-get", "update", "-q"], env=env)
+    run(["apt-get", "install", "-y", "-q", *missing], env=env)
+
+
+def _tree_hash(repo: Path, deps_only: bool) -> str:
+    h = hashlib.sha256((repo / "pyproject.toml").read_bytes())
+    if not deps_only:
+        for path in sorted((repo / "tools" / "casuslab").rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(repo)).encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def shared_environment(settings: Settings, repo: Path, python: str) -> None:
+    """Install casuslab, JupyterHub and nbgrader where every user can run them (pitfall 2)."""
+    prefix = Path(settings.prefix)
+    if not (prefix / "bin" / "python").exists():
+        say(f"creating the shared environment {prefix}")
+        prefix.parent.mkdir(parents=True, exist_ok=True)
+        run([python, "-m", "venv", str(prefix)])
+    stamps = prefix / ".casuslab-stamps"
+    deps, code = _tree_hash(repo, True), _tree_hash(repo, False)
+    old = stamps.read_text().split() if stamps.exists() else []
+    pip = [str(prefix / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    if old[:1] != [deps]:
+        say("installing casuslab with JupyterHub and nbgrader (a few minutes the first time)")
+        run(pip + ["setuptools>=68", "wheel", f"{repo}[hub]"], cwd="/")
+    elif old[1:2] != [code]:
+        say("updating casuslab in the shared environment")
+        run(pip + ["--no-deps", "--no-build-isolation", "--force-reinstall", str(repo)], cwd="/")
+    stamps.write_text(f"{deps}\n{code}\n")
+    run(["chmod", "-R", "a+rX,go-w", str(prefix)])
+    for parent in prefix.parents:
+        if parent.stat().st_mode & 0o005 != 0o005:
+            raise SetupError(f"{parent} is not readable by every user, so students could not start "
+                             f"their servers: choose another --prefix")
+    probe = subprocess.run(
+        ["runuser", "-u", "nobody", "--", str(prefix / "bin" / "python"), "-c",
+         "import casuslab.student, nbgrader, jupyterhub, jupyterlab"],
+        capture_output=True, text=True, cwd="/")
+    if probe.returncode != 0:
+        raise SetupError(f"the shared environment {prefix} does not start for an ordinary user "
+                         f"(is --python under a private folder such as /root?):\n{probe.stderr[-1500:]}")
+
+
+def private_home_defaults() -> None:
+    """New accounts get 0700 homes, from useradd and from adduser (pitfall 1)."""
+    _set_key(Path("/etc/login.defs"), r"^#?\s*HOME_MODE\b.*$", "HOME_MODE\t0700")
+    if Path("/etc/adduser.conf").exists():
+        _set_key(Path("/etc/adduser.conf"), r"^#?\s*DIR_MODE=.*$", "DIR_MODE=0700")
+
+
+def _set_key(path: Path, pattern: str, line: str) -> None:
+    text = path.read_text() if path.exists() else ""
+    if re.search("^" + re.escape(line) + "$", text, re.M):
+        return
+    if re.search(pattern, text, re.M):
+        text = re.sub(pattern, line, text, count=1, flags=re.M)
+    else:
+        text = text.rstrip("\n") + "\n" + line + "\n"
+    path.write_text(text)
+
+
+def exchange(settings: Settings) -> None:
+    ex = Path(settings.exchange)
+    ex.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+    ex.mkdir(exist_ok=True)
+    os.chown(ex, 0, 0)
+    os.chmod(ex, 0o1777)
+
+
+def jupyter_environment(settings: Settings) -> None:
+    """Formgrader off for everyone at environment level; news off; nbgrader's shared settings."""
+    prefix = Path(settings.prefix)
+    etc = prefix / "etc" / "jupyter"
+    (etc / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
+    _write(etc / "jupyter_server_config.d" / "zz-casuslab-formgrader-off.json",
+           '{"ServerApp": {"jpserver_extensions": {"%s": false}}}\n' % FORMGRADER_EXT)
+    jupyter = str(prefix / "bin" / "jupyter")
+    run([jupyter, "labextension", "disable", "--level=sys_prefix", *FORMGRADER_PLUGINS])
+    run([jupyter, "labextension", "unlock", "--level=sys_prefix", *FORMGRADER_PLUGINS])
+    settings_dir = prefix / "share" / "jupyter" / "lab" / "settings"
+    settings_dir.mkdir(parents=True, exist_ok=True)
+    _write(settings_dir / "overrides.json",
+           '{"@jupyterlab/apputils-extension:notification": '
+           '{"fetchNews": "false", "checkForUpdates": false}}\n')
+    _write(etc / "nbgrader_config.py", NBGRADER_GLOBAL.replace("@SETTINGS@", str(settings.path)))
+
+
+NBGRADER_GLOBAL = '''\
+# Written by casuslab deploy/setup.sh: nbgrader settings shared by every user.
+# They come from the installation's settings (hub.json); the hub passes its path
+# in CASUSLAB_HUB_SETTINGS, and a login shell falls back to the path below.
+import json as _json
+import os as _os
+
+c = get_config()  # noqa: F821
+# Every collect refuses a submission folder not owned by the student it names (pitfall 3).
+c.ExchangeFactory.collect = "casuslab.hub.collect.OwnerCheckedCollect"
+_path = _os.environ.get("CASUSLAB_HUB_SETTINGS", "@SETTINGS@")
+try:
+    with open(_path) as _fh:
+        _s = _json.load(_fh)
+except OSError:
+    _s = None
+if _s:
+    c.Exchange.root = _s["exchange"]
+    c.Exchange.path_includes_course = True
+    if len(_s["courses"]) == 1:
+        c.CourseDirectory.course_id = _s["courses"][0]["id"]
+'''
+
+
+def course_accounts(settings: Settings) -> None:
+    accounts.ensure_group(settings.group)
+    for name in settings.accounts():
+        if accounts.ensure_account(name, settings.group, accounts.STAFF_MARK):
+            say(f"created the account {name} (home 0700; set a password or use your authenticator)")
+
+
+def course_folder(settings: Settings, course: Course, repo: Path) -> None:
+    """The course folder in its owner's home, seeded with this checkout's plan and scenarios."""
+    owner = pwd.getpwnam(course.owner)
+    workspace = Path(course.root).parent
+    if not (Path(course.root) / "course.yaml").exists() and course_id_of(repo) == course.id:
+        workspace.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(repo / "course", course.root, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("source", "release", "submitted", "autograded",
+                                                      "feedback", "gradebook.db", "nbgrader_config.py"))
+        if (repo / "scenarios").is_dir():
+            shutil.copytree(repo / "scenarios", workspace / "scenarios", dirs_exist_ok=True)
+    Path(course.root).mkdir(parents=True, exist_ok=True)
+    run(["chown", "-R", f"{owner.pw_uid}:{owner.pw_gid}", str(workspace)])
+
+
+def owner_config(settings: Settings, course: Course, db_url: str | None) -> None:
+    """The course owner's nbgrader config (0600) and formgrader switched on for that account only."""
+    owner = pwd.getpwnam(course.owner)
+    jdir = Path(owner.pw_dir) / ".jupyter"
+    lines = ["# Written by casuslab deploy/setup.sh for the owner of this course.",
+             "c = get_config()  # noqa: F821",
+             f"c.CourseDirectory.root = {course.root!r}",
+             f"c.CourseDirectory.course_id = {course.id!r}"]
+    if db_url:
+        lines.append(f"c.CourseDirectory.db_url = {db_url!r}")
+    (jdir / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
+    _write(jdir / "nbgrader_config.py", "\n".join(lines) + "\n", mode=0o600)
+    _write(jdir / "jupyter_server_config.d" / "casuslab-formgrader.json",
+           '{"ServerApp": {"jpserver_extensions": {"%s": true}}}\n' % FORMGRADER_EXT)
+    run(["chown", "-R", f"{owner.pw_uid}:{owner.pw_gid}", str(jdir)])
+    accounts.run_as(course.owner, [str(Path(settings.prefix) / "bin" / "jupyter"), "labextension",
+                                   "enable", "--level=user", *FORMGRADER_PLUGINS], check=True)
+
+
+def hub_files(settings: Settings, repo: Path) -> None:
+    cfg = Path(settings.config_dir)
+    cfg.mkdir(parents=True, exist_ok=True)
+    os.chmod(cfg, 0o755)
+    shutil.copyfile(repo / "deploy" / "jupyterhub_config.py", cfg / "jupyterhub_config.py")
+    os.chmod(cfg / "jupyterhub_config.py", 0o644)
+    state = Path(settings.state_dir)
+    state.mkdir(parents=True, exist_ok=True)
+    os.chmod(state, 0o700)
+    if settings.authenticator == "dummy":
+        secret = cfg / "dummy-password"
+        if not secret.exists():
+            _write(secret, os.urandom(9).hex() + "\n", mode=0o600)
+
+
+def systemd_unit(settings: Settings) -> None:
+    unit = Path("/etc/systemd/system") / UNIT
+    _write(unit, f"""[Unit]
+Description=casuslab JupyterHub
+After=network-online.target postgresql.service
+
+[Service]
+User=root
+WorkingDirectory={settings.state_dir}
+Environment=PATH={settings.prefix}/bin:/usr/local/bin:/usr/bin:/bin
+ExecStart={settings.prefix}/bin/jupyterhub -f {settings.config_dir}/jupyterhub_config.py
+Restart=on-failure
+
+[Install]
+WantedBy=multi-user.target
+""")
+    run(["systemctl", "daemon-reload"])
+    run(["systemctl", "enable", UNIT])
+    run(["systemctl", "restart", UNIT])
+
+
+def _write(path: Path, text: str, mode: int = 0o644) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "w") as fh:
+        fh.write(text)
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        settings, repo, args = plan(sys.argv[1:] if argv is None else argv)
+        apt_packages(settings, args.no_apt)
+        shared_environment(settings, repo, args.python)
+        private_home_defaults()
+        course_accounts(settings)
+        exchange(settings)
+        hub_files(settings, repo)
+        settings.save()  # before the Jupyter config, which reads it
+        jupyter_environment(settings)
+        for course in settings.courses:
+            course_folder(settings, course, repo)
+            db_url = gradebook.ensure(settings, course) if course.gradebook == "postgresql" else None
+            owner_config(settings, course, db_url)
+        if settings.systemd:
+            systemd_unit(settings)
+            say(f"the hub runs as {UNIT}: {settings.bind_url}")
+        else:
+            say(f"no systemd service installed; start the hub with: cd {settings.state_dir} && "
+                f"{settings.prefix}/bin/jupyterhub -f {settings.config_dir}/jupyterhub_config.py")
+        say("done")
+        return 0
+    except (SetupError, SettingsError, accounts.AccountError, gradebook.GradebookError) as exc:
+        print(f"setup: refused: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
