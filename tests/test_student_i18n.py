@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 from casuslab.student.i18n import LANGUAGES, LOCALE_DIR, language_of, translator
 
 STUDENT = LOCALE_DIR.parent
+SOURCES = (STUDENT, STUDENT.parent / "lab")  # the runtime and the student's `casuslab lab`
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
@@ -25,9 +26,10 @@ def catalogue(language: str):
 
 def used_messages() -> set[str]:
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-            str(STUDENT), method_map=[("**.py", "python")], keywords=KEYWORDS):
-        found.add(message if isinstance(message, str) else message[0])
+    for folder in SOURCES:
+        for _file, _line, message, _comments, _context in extract_from_dir(
+                str(folder), method_map=[("**.py", "python")], keywords=KEYWORDS):
+            found.add(message if isinstance(message, str) else message[0])
     return found
 
 

@@ -72,6 +72,7 @@ class Case:
         self.statusbar = w.VBox([self.progress, self.save_status], layout=w.Layout(width="100%"))
         self.statusbar.add_class("casuslab-statusbar")
         self.notice = w.HTML()
+        self.notice.add_class("casuslab-setup")
         self.error: str | None = None
         self.store.load()
         self.show_saved()

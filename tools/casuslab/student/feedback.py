@@ -32,7 +32,8 @@ def verdict(ctx, question: dict, value: Any) -> str:
         css, word = "casuslab-partial", _("Partly right")
     else:
         css, word = "casuslab-wrong", _("Wrong")
-    of = _("{score} of {max} points").format(score=ctx.number(score), max=ctx.number(points))
+    of = ctx.ngettext("{score} of {max} point", "{score} of {max} points", points).format(
+        score=ctx.number(score), max=ctx.number(points))
     return _badge(css, word) + esc(of)
 
 

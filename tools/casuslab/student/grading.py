@@ -184,15 +184,20 @@ def _explain_graded(question: dict, value: Any, score: float, points: float, tex
     return lines
 
 
-def closed_report(sid: str, qid: str, key: dict, doc: Any, error: str | None, case: dict | None = None) -> tuple[str, float]:
-    """(printed text, score) of a closed question; never raises."""
+def closed_report(sid: str, qid: str, key: dict, doc: Any, error: str | None, case: dict | None = None,
+                  report: dict | None = None) -> tuple[str, float]:
+    """(printed text, score) of a closed question; never raises.
+
+    ``report`` may pass ``scoring.score_document(key, doc, error)`` when the caller already has it.
+    """
     try:
-        return _closed_report(sid, qid, key, doc, error, case or {})
+        return _closed_report(sid, qid, key, doc, error, case or {}, report)
     except Exception as exc:  # a grader must never crash on a student's file
         return f"Vraag '{clean(qid)}': kon niet beoordeeld worden ({type(exc).__name__}). 0 punten.", 0.0
 
 
-def _closed_report(sid: str, qid: str, key: dict, doc: Any, error: str | None, case: dict) -> tuple[str, float]:
+def _closed_report(sid: str, qid: str, key: dict, doc: Any, error: str | None, case: dict,
+                   report: dict | None) -> tuple[str, float]:
     key = dict(key) if isinstance(key, dict) else {}
     key.setdefault("id", sid)
     stage, question = find_question(key, qid)
@@ -202,7 +207,8 @@ def _closed_report(sid: str, qid: str, key: dict, doc: Any, error: str | None, c
     prompt, texts, labels = _texts(case, qid)
     head = f"Vraag '{qid}' ({TYPE_NAMES.get(question.get('type'), 'vraag')}, {points_word(points)})"
     lines = [head + (f": {clean(prompt)}" if prompt else "")]
-    report = scoring.score_document(key, doc, error)
+    if report is None:
+        report = scoring.score_document(key, doc, error)
     entry = report["questions"].get(qid, {"score": 0.0, "status": scoring.INVALID})
     score = float(entry.get("score") or 0.0)
     status = entry.get("status")
@@ -229,8 +235,9 @@ def _suggestion_lines(question: dict, text: str) -> tuple[list[str], int, int, l
     lines: list[str] = []
     total = top_total = 0
     comment: list[str] = []
+    suggestions = rubric.suggest(question, text)
     for criterion in question.get("rubric", []):
-        s = rubric.suggest_criterion(criterion, text)
+        s = suggestions[criterion["id"]]
         top_total += s.top
         levels = criterion.get("levels", {})
         shown = "geen suggestie (geen cues)" if s.level is None else f"suggestie {s.level} van {s.top}"

@@ -97,6 +97,8 @@ def markdown(text: str | None, heading_offset: int = 2) -> str:
 
 
 CSS = """
+.jp-Cell:has(.casuslab-stage) .jp-Cell-inputWrapper:has(.jp-InputPlaceholder),
+.jp-Cell:has(.casuslab-setup) .jp-Cell-inputWrapper:has(.jp-InputPlaceholder) { display: none; }
 .casuslab-stage { border-left: 4px solid var(--jp-brand-color1, #1565c0); padding: 4px 0 8px 16px;
   margin: 4px 0 8px 0; max-width: 52rem; color: var(--jp-ui-font-color1, #1a1a1a); }
 .casuslab-stage.casuslab-closed { border-left-color: var(--jp-border-color2, #c8c8c8); }
@@ -125,6 +127,12 @@ CSS = """
 .casuslab-order-pos { font-weight: 700; min-width: 1.6em; }
 .casuslab-order-row button { min-width: 5.5em; }
 .casuslab-scale button { min-width: 3em; }
+.casuslab-scale button.mod-active { background: var(--jp-brand-color1, #1565c0); color: #fff; }
+.casuslab-question .widget-radio-box label:has(input:checked),
+.casuslab-question .widget-checkbox label:has(input:checked) { font-weight: 600; }
+.casuslab-question .jupyter-button.mod-active:disabled { opacity: 1; }
+.casuslab-question textarea:disabled { opacity: 1; color: var(--jp-ui-font-color1, #1a1a1a);
+  background: var(--jp-layout-color1, #fff); }
 .casuslab-scale-legend { font-size: 12px; color: #4a4a4a; }
 .casuslab-words { font-size: 12px; color: #4a4a4a; }
 .casuslab-words-off { color: #8a4b00; }
