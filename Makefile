@@ -35,8 +35,22 @@ lab: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/casuslab demo
 
-bench: $(STAMP)
+bench: $(STAMP) bench-student
 	$(BIN)/python benchmarks/run.py
+
+# the student widgets in a real JupyterLab: Run All until rendered, click until on disk
+bench-student: $(STAMP) browser-deps
+	$(BIN)/python benchmarks/student_bench.py
+
+# the student runtime's message catalogues: extract, merge into the .po files, compile the .mo files
+I18N := tools/casuslab/student/i18n
+i18n: $(STAMP)
+	@mkdir -p build
+	$(BIN)/pybabel extract -o build/casuslab.pot -k _ -k gettext -k ngettext:1,2 --no-location \
+	  tools/casuslab/student tools/casuslab/lab
+	$(BIN)/pybabel update -i build/casuslab.pot -d $(I18N) -D casuslab -N -w 100 --ignore-obsolete \
+	  --ignore-pot-creation-date
+	$(BIN)/pybabel compile -d $(I18N) -D casuslab
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
