@@ -150,7 +150,7 @@ def grade(
     """Beoordeel alle inzendingen uit de antwoordbestanden, zonder kernel, in nbgrader's gradebook."""
     from casuslab.grade.commands import run_grade
 
-    raise typer.Exit(run_grade(course, assignment))
+    raise typer.Exit(run_grade(course, assignment, light=True))
 
 
 @app.command()
@@ -187,18 +187,6 @@ def demo(
     raise typer.Exit(run_demo(course, students, keep))
 
 
-@app.command()
-def lab(
-    workspace: Path = typer.Option(Path("workspace"), "--workspace", help="the student workspace (built here; answers are kept)"),
-    port: Optional[int] = typer.Option(None, "--port", help="the port on 127.0.0.1 (default: 8888, or a free one)"),
-    no_browser: bool = typer.Option(False, "--no-browser", help="do not open a browser"),
-    course: Path = typer.Option(Path("course"), "--course", help="the course folder holding course.yaml"),
-    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="where the scenarios are (default: scenarios/ beside the course folder)"),
-) -> None:
-    """Build the course in practice mode into a workspace and open it in JupyterLab (Ctrl+C stops)."""
-    from casuslab.lab import run_lab
-
-    raise typer.Exit(run_lab(workspace, course, scenarios, port or 8888, not no_browser))
 def main() -> None:
     try:
         app()

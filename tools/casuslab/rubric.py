@@ -142,7 +142,8 @@ class _Part:
         return stem_match(self.core, word)
 
 
-def _alternative_parts(alternative: str) -> list[_Part]:
+@lru_cache(maxsize=4096)
+def _alternative_parts(alternative: str) -> tuple[_Part, ...]:
     parts: list[_Part] = []
     for word in re.split(r"\s+", fold(alternative).strip()):
         if not word:
@@ -159,7 +160,7 @@ def _alternative_parts(alternative: str) -> list[_Part]:
             merged[-1] = _Part(merged[-1].core + part.core, part.wildcard)
         else:
             merged.append(part)
-    return merged
+    return tuple(merged)
 
 
 @dataclass
@@ -208,9 +209,31 @@ def _negation_start(text: str, words: list[tuple[str, int, int]], i: int) -> int
     return None
 
 
-def match_cue(cue: str, text: str, words: list[tuple[str, int, int]] | None = None) -> CueMatch:
+class _Index:
+    """A text's words, with the positions of every word and stemming base (built once per text)."""
+
+    def __init__(self, words: list[tuple[str, int, int]]):
+        self.words = words
+        self.by_base: dict[str, list[int]] = {}
+        for i, (word, _, _) in enumerate(words):
+            for base in word_bases(word):
+                self.by_base.setdefault(base, []).append(i)
+
+    def positions(self, part: _Part) -> list[int]:
+        if part.wildcard:
+            return [i for i, (word, _, _) in enumerate(self.words) if word.startswith(part.core)]
+        found: set[int] = set()
+        for base in word_bases(part.core):
+            found.update(self.by_base.get(base, ()))
+        return sorted(i for i in found if part.matches(self.words[i][0]))
+
+
+def match_cue(cue: str, text: str, words: list[tuple[str, int, int]] | None = None,
+              index: _Index | None = None) -> CueMatch:
     """The first counting match of ``cue`` in ``text``; else a negated match, if any."""
-    words = tokens(text) if words is None else words
+    if index is None:
+        index = _Index(tokens(text) if words is None else words)
+    words = index.words
     negated: CueMatch | None = None
     for alternative in cue.split("|"):
         parts = _alternative_parts(alternative)
@@ -218,8 +241,8 @@ def match_cue(cue: str, text: str, words: list[tuple[str, int, int]] | None = No
             continue
         checks_negation = not any(p.core in NEGATORS for p in parts)
         n = len(parts)
-        for i in range(len(words) - n + 1):
-            if not all(parts[j].matches(words[i + j][0]) for j in range(n)):
+        for i in index.positions(parts[0]):
+            if i + n > len(words) or not all(parts[j].matches(words[i + j][0]) for j in range(1, n)):
                 continue
             start, end = words[i][1], words[i + n - 1][2]
             neg = _negation_start(text, words, i) if checks_negation else None
@@ -235,14 +258,14 @@ def _levels(criterion: dict) -> list[int]:
     return sorted(int(k) for k in criterion.get("levels", {}))
 
 
-def suggest_criterion(criterion: dict, text: str) -> Suggestion:
+def suggest_criterion(criterion: dict, text: str, index: _Index | None = None) -> Suggestion:
     levels = _levels(criterion)
     top = levels[-1] if levels else 0
     cues = criterion.get("evidence") or []
     if not cues:
         return Suggestion(criterion["id"], None, top, [])
-    words = tokens(text)
-    matches = [match_cue(cue, text, words) for cue in cues]
+    index = index or _Index(tokens(text))
+    matches = [match_cue(cue, text, index=index) for cue in cues]
     hit = sum(1 for m in matches if m.hit)
     raw = Decimal(top * hit) / Decimal(len(cues))
     level = int(raw.quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -255,4 +278,5 @@ def suggest(question: dict, text: str) -> dict[str, Suggestion]:
     """A suggestion for every criterion of an open question's rubric."""
     if not isinstance(text, str):
         text = ""
-    return {c["id"]: suggest_criterion(c, text) for c in question.get("rubric", [])}
+    index = _Index(tokens(text))
+    return {c["id"]: suggest_criterion(c, text, index) for c in question.get("rubric", [])}

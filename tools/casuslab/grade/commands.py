@@ -75,7 +75,11 @@ def run_collect(course_dir: Path, assignment: str) -> int:
     return 0
 
 
-def run_grade(course_dir: Path, assignment: str) -> int:
+def run_grade(course_dir: Path, assignment: str, light: bool = False) -> int:
+    if light:  # the command-line process only: see light_imports
+        from casuslab.grade.course import light_imports
+
+        light_imports()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from casuslab.grade.fast import grade_assignment

@@ -168,3 +168,31 @@ def _important(log: str) -> list[str]:
                 and "SAWarning" not in line:
             keep.append(line)
     return keep
+
+
+def light_imports() -> None:
+    """Make importing ``nbgrader.api`` cheap in a command-line process that only needs the gradebook.
+
+    Two start-up costs dominate ``casuslab grade`` on a small machine, neither needed here:
+    ``jsonschema`` builds an IRI grammar with lark when ``rfc3987_syntax`` is installed
+    (seconds; nbformat never validates that format), and ``import nbgrader`` loads every
+    server extension, app, exchange and nbconvert. So: jsonschema skips the optional IRI
+    checker, and the ``nbgrader`` package is registered without running its ``__init__``
+    (its submodules import normally). Only for the ``casuslab grade`` process, before any
+    Jupyter import; never in a library call.
+    """
+    import importlib.util
+    import types
+
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    if "nbgrader" in sys.modules:
+        return
+    spec = importlib.util.find_spec("nbgrader")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    package = types.ModuleType("nbgrader")
+    package.__path__ = list(spec.submodule_search_locations)
+    package.__spec__ = spec
+    package.__file__ = spec.origin
+    package.__package__ = "nbgrader"
+    sys.modules["nbgrader"] = package

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -82,6 +83,56 @@ class GradeRun:
     sheet: Path | None = None
 
 
+class Out:
+    """The student's ``autograded/`` folder, reused rather than removed (rmdir is slow on some file systems).
+
+    Files are overwritten (nbgrader leaves them read-only: unlink and retry); whatever was
+    there before and is not written again is removed by ``finish``.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        if folder.is_symlink() or folder.is_file():
+            folder.unlink()
+        if folder.is_dir():
+            self.before = set(os.listdir(folder))
+        else:
+            folder.mkdir(parents=True)
+            self.before = set()
+        self.written: set[str] = set()
+
+    def _target(self, rel: str) -> Path:
+        path = self.folder / rel
+        self.written.add(Path(rel).parts[0])
+        if len(Path(rel).parts) > 1:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def write(self, rel: str, data: bytes) -> None:
+        path = self._target(rel)
+        try:
+            path.write_bytes(data)
+        except PermissionError:
+            path.unlink()
+            path.write_bytes(data)
+
+    def copy(self, src: Path, rel: str) -> None:
+        path = self._target(rel)
+        try:
+            shutil.copyfile(src, path)
+        except PermissionError:
+            path.unlink()
+            shutil.copyfile(src, path)
+
+    def finish(self) -> None:
+        for name in self.before - self.written:
+            path = self.folder / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+
+
 # -- reading one submission -------------------------------------------------------------------
 
 
@@ -131,9 +182,18 @@ def _load_notebook(path: Path, fallback: dict) -> tuple[dict, str | None]:
         return copy.deepcopy(fallback), "het notebook is beschadigd"
 
 
-def _grading_outputs(cell_plan: Any, plan: NotebookPlan, doc: Any, error: str | None) -> tuple[list, float | None]:
+def _grading_outputs(cell_plan: Any, plan: NotebookPlan, doc: Any, error: str | None,
+                     reports: dict) -> tuple[list, float | None]:
     if cell_plan.kind == "closed":
-        text, score = grading.closed_report(cell_plan.scenario, cell_plan.qid, cell_plan.data, doc, error, plan.case)
+        report = None
+        if isinstance(cell_plan.data, dict):
+            token = id(cell_plan.data) if plan.shared_key is None else "shared"
+            if token not in reports:
+                reports[token] = scoring.score_document(dict(cell_plan.data, id=cell_plan.data.get("id", cell_plan.scenario)),
+                                                        doc, error)
+            report = reports[token]
+        text, score = grading.closed_report(cell_plan.scenario, cell_plan.qid, cell_plan.data, doc, error, plan.case,
+                                            report)
         return [{"name": "stdout", "output_type": "stream", "text": text + "\n"},
                 {"data": {"text/plain": repr(float(score))}, "execution_count": None, "metadata": {},
                  "output_type": "execute_result"}], score
@@ -154,7 +214,7 @@ def _autograde_score(cell: dict, points: float) -> float:
 
 
 def grade_notebook(plan: NotebookPlan, folder: Path, student: str, template: dict, run: GradeRun,
-                   out_dir: Path) -> NotebookResult:
+                   out: Out) -> NotebookResult:
     """Score one submitted notebook and write its autograded copy."""
     path = folder / f"{plan.name}.ipynb"
     if not path.is_file():
@@ -169,6 +229,7 @@ def grade_notebook(plan: NotebookPlan, folder: Path, student: str, template: dic
                                     "door de uitgedeelde versie"))
     by_name = {c.name: c for c in plan.grade_cells}
     result = NotebookResult(plan.name, True)
+    reports: dict = {}
     count = 0
     for cell in nb["cells"]:
         meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell, dict) else {}
@@ -180,7 +241,7 @@ def grade_notebook(plan: NotebookPlan, folder: Path, student: str, template: dic
         count += 1
         cell["outputs"], cell["execution_count"] = [], count
         if name in by_name:
-            outputs, _ = _grading_outputs(by_name[name], plan, doc, error)
+            outputs, _ = _grading_outputs(by_name[name], plan, doc, error, reports)
             for output in outputs:
                 if output["output_type"] == "execute_result":
                     output["execution_count"] = count
@@ -188,17 +249,17 @@ def grade_notebook(plan: NotebookPlan, folder: Path, student: str, template: dic
             result.scores[name] = _autograde_score(cell, by_name[name].points)
     missing = [c.name for c in plan.grade_cells if c.name not in result.scores]
     for name in missing:  # a cell the student's notebook lost: graded from the answers all the same
-        outputs, _ = _grading_outputs(by_name[name], plan, doc, error)
+        outputs, _ = _grading_outputs(by_name[name], plan, doc, error, reports)
         result.scores[name] = _autograde_score({"cell_type": "code", "metadata": {}, "outputs": outputs,
                                                 "source": "", "execution_count": 1}, by_name[name].points)
     if missing:
         run.problems.append(Problem(student, plan.name, f"{len(missing)} beoordelingscel(len) ontbreken in het notebook",
                                     "beoordeeld uit het antwoordbestand"))
     nb.get("metadata", {}).pop("widgets", None)
-    (out_dir / f"{plan.name}.ipynb").write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    out.write(f"{plan.name}.ipynb", (json.dumps(nb, ensure_ascii=False) + "\n").encode("utf-8"))
     answers = folder / f"{plan.scenario}.answers.json"
     if answers.is_file() and not answers.is_symlink() and answers.stat().st_size <= 100_000_000:
-        shutil.copyfile(answers, out_dir / answers.name)
+        out.copy(answers, answers.name)
     _collect_open(plan, student, doc, error, run)
     for name, value in result.scores.items():
         if by_name[name].kind == "closed" and not error and isinstance(doc, dict):
@@ -235,18 +296,15 @@ def _collect_open(plan: NotebookPlan, student: str, doc: Any, error: str | None,
         run.open_answers.append(OpenAnswer(student, plan.name, cell.qid, value, question, status))
 
 
-def _copy_files(course: Course, assignment: str, folder: Path, out_dir: Path, timestamp_text: str | None,
-                source_files: list[tuple[Path, str]]) -> None:
+def _copy_files(folder: Path, out: Out, timestamp_text: str | None, source_files: list[tuple[Path, str]]) -> None:
     for name in ("submission_secret.txt",):
         src = folder / name
         if src.is_file() and not src.is_symlink() and src.stat().st_size < 10_000:
-            shutil.copyfile(src, out_dir / name)
+            out.copy(src, name)
     if timestamp_text is not None:
-        (out_dir / "timestamp.txt").write_text(timestamp_text, encoding="utf-8")
+        out.write("timestamp.txt", timestamp_text.encode("utf-8"))
     for src, rel in source_files:  # autograde's "overwrite with the master versions"
-        dest = out_dir / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dest)
+        out.copy(src, rel)
 
 
 def _source_files(course: Course, assignment: str) -> list[tuple[Path, str]]:
@@ -286,19 +344,18 @@ def submitted_students(course: Course, assignment: str) -> list[str]:
 def prepare_student(course: Course, assignment: str, student: str, plans: list[NotebookPlan],
                     templates: dict, source_files: list, run: GradeRun) -> StudentResult:
     folder = course.folder("submitted", student, assignment)
-    out_dir = course.folder("autograded", student, assignment)
+
     result = StudentResult(student)
     result.timestamp, stamp_text = _timestamp(folder, student, run)
     unexpected = _unexpected(folder, plans)
     if unexpected:
         shown = ", ".join(grading.clean(n)[:40] for n in unexpected[:5]) + (" ..." if len(unexpected) > 5 else "")
         run.problems.append(Problem(student, "", f"onverwachte bestanden: {shown}", "genegeerd"))
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
+    out = Out(course.folder("autograded", student, assignment))
     for plan in plans:
-        result.notebooks.append(grade_notebook(plan, folder, student, templates[plan.name], run, out_dir))
-    _copy_files(course, assignment, folder, out_dir, stamp_text, source_files)
+        result.notebooks.append(grade_notebook(plan, folder, student, templates[plan.name], run, out))
+    _copy_files(folder, out, stamp_text, source_files)
+    out.finish()
     return result
 
 

@@ -42,6 +42,7 @@ class NotebookPlan:
     sources: dict[str, str]               # locked cell name -> source, as in the gradebook
     cell_names: dict[str, str]            # gradebook cell id -> name (grade and task cells)
     case: dict = field(default_factory=dict)  # the student spec from source/ (option texts)
+    shared_key: dict | None = None  # the one key every closed cell carries (the generated form)
 
     @property
     def scenario(self) -> str:
@@ -111,7 +112,9 @@ def load_plan(gb: Any, assignment: str, source_dir: Path) -> list[NotebookPlan]:
             cells.append(GradingCell(cell.name, kind, scenario, qid, data, float(cell.max_score)))
         tasks = {cell.name: float(cell.max_score) for cell in notebook.task_cells}
         case = _read_case(source_dir / f"{notebook.name}.case.json")
-        plans.append(NotebookPlan(notebook.name, cells, tasks, sources, names, case))
+        keys = [c.data for c in cells if c.kind == "closed"]
+        shared = keys[0] if keys and all(k == keys[0] for k in keys) and isinstance(keys[0], dict) else None
+        plans.append(NotebookPlan(notebook.name, cells, tasks, sources, names, case, shared))
     if unsupported:
         raise GradingError(
             "deze cellen zijn geen casuslab-beoordelingscellen en kunnen niet zonder kernel beoordeeld worden: "
