@@ -53,6 +53,8 @@ def test_example_is_valid(validator):
 
 @pytest.mark.parametrize("path", REPO_SCENARIOS, ids=[p.stem for p in REPO_SCENARIOS])
 def test_schema_accepts_every_scenario_lint_accepts(path, validator):
+    if not path.exists():
+        pytest.skip("removed while the tests ran")
     assert path.read_text(encoding="utf-8").startswith(SCHEMA_COMMENT + "\n"), "first line: the schema comment"
     model, problems = check_scenario(path)
     if model is not None:
