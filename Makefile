@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lab demo bench lint build system-deps clean
+.PHONY: install test lab demo bench lint build system-deps clean browser-deps bench-student i18n
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,15 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
-test: $(STAMP) system-deps
+# axe-core (npm) for the browser tests' accessibility check; npm from Debian when missing.
+browser-deps: system-deps
+	@command -v npm >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q npm; }
+	@test -f tests/browser/node_modules/axe-core/axe.min.js || \
+	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+
+test: $(STAMP) system-deps browser-deps
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
