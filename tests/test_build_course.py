@@ -50,6 +50,18 @@ def test_default_scenarios_folder_is_beside_the_course(tmp_path):
     assert (course / "source/examen" / f"{SID}.ipynb").is_file()
 
 
+def test_scenarios_folder_elsewhere(tmp_path):
+    make_course(tmp_path, PLAN)
+    course = tmp_path / "ergens" / "cursus"
+    course.parent.mkdir()
+    (tmp_path / "course").rename(course)
+    (tmp_path / "scenarios").rename(tmp_path / "casussen")
+    with pytest.raises(BuildError, match="CL504"):
+        build_course(course)
+    build_course(course, tmp_path / "casussen")
+    assert (course / "source/examen" / f"{SID}.ipynb").is_file()
+
+
 def test_two_builds_are_byte_identical(tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     for root in (one, two):
@@ -105,6 +117,25 @@ def test_refuses_lint_errors_and_writes_nothing(tmp_path):
         build_course(course)
     assert f"{SID}.yaml:" in str(info.value) and info.value.problems
     assert not (course / "source").exists() and not (course / "nbgrader_config.py").exists()
+
+
+def test_refuses_what_only_the_linter_sees(tmp_path):
+    course = make_course(tmp_path, PLAN)
+    scenario = tmp_path / "scenarios" / "beroepsgeheim" / f"{SID}.yaml"
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace("next: klacht\n", "next: klachten\n", 1), encoding="utf-8")
+    with pytest.raises(ScenarioInvalid) as info:
+        build_course(course)
+    assert [p.code for p in info.value.problems] == ["CL207"]
+    assert not (course / "source").exists()
+
+
+def test_warnings_do_not_block(tmp_path):
+    course = make_course(tmp_path, PLAN)
+    scenario = tmp_path / "scenarios" / "beroepsgeheim" / f"{SID}.yaml"
+    text = scenario.read_text(encoding="utf-8")
+    scenario.write_text(text.replace("            feedback: Dat is niet waar, er was geen wettelijke verplichting.\n", "", 1), encoding="utf-8")
+    result = build_course(course)
+    assert [p.code for p in result.warnings] == ["CL301"]
 
 
 def test_refuses_an_unknown_scenario_with_its_line(tmp_path):

@@ -1,7 +1,7 @@
 """Reading and checking the inputs of a build: the course plan, scenarios, catalogues.
 
-The linter (``casuslab.lint``) is the judge: ``check_scenario(path)`` and, when it
-exists, ``check_course(path)``. Without them the loaders' own problems are used.
+The linter is the judge (``casuslab.lint.check``): the build refuses whatever
+``casuslab lint`` reports as an error.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from typing import Any
 
 from casuslab.errors import BuildError, Location
 from casuslab.lint.problems import Problem
-from casuslab.scenario.load import find_catalogue, load_catalogue, load_course, load_scenario
+from casuslab.lint.check import check_course as lint_check_course
+from casuslab.lint.check import check_scenario as lint_check_scenario
+from casuslab.scenario.load import find_catalogue, load_catalogue, load_course
 from casuslab.scenario.model import Course, Scenario
 
-SKIP_NAMES = {"references.yaml", "references.yml"}
-SCENARIO_SUFFIXES = (".yaml", ".yml")
+SKIP_NAMES = {"references.yaml", "course.yaml"}
+SCENARIO_SUFFIXES = (".yaml",)
 
 
 def find_scenarios(scenarios_dir: Path) -> dict[str, Path]:
@@ -40,41 +42,20 @@ def find_scenarios(scenarios_dir: Path) -> dict[str, Path]:
 
 
 def check_scenario(path: Path) -> tuple[Scenario | None, list[Problem]]:
-    """The linter's verdict on one scenario file (model or None, problems)."""
-    try:
-        from casuslab.lint import check_scenario as lint_check  # type: ignore[attr-defined]
-    except ImportError:
-        lint_check = None
-    if lint_check is not None:
-        model, problems = lint_check(path)
-        return model, list(problems)
-    loaded = load_scenario(path)
-    problems = list(loaded.problems)
-    if loaded.model is not None and loaded.model.references:
-        catalogue = load_references(path)
-        for i, key in enumerate(loaded.model.references):
-            if key not in catalogue:
-                where = loaded.positions.value(("references", i)) if loaded.positions else Location(str(path))
-                problems.append(Problem(where, "CL214", f"reference '{key}' is not in the catalogue (references.yaml)"))
-    return loaded.model, problems
+    """The linter's verdict on one scenario file: (model or None, every problem)."""
+    return lint_check_scenario(path)
+
+
+# The course rules about scenario files (CL501, CL503-CL505) look in the folder beside
+# the course folder; the build checks them itself against the folder it was given.
+_FOLDER_CODES = {"CL501", "CL503", "CL504", "CL505"}
 
 
 def check_course(path: Path) -> tuple[Course | None, list[Problem], Any]:
     """The course plan's model, its problems and its positions (for later messages)."""
     loaded = load_course(path)
-    problems = list(loaded.problems)
-    try:
-        from casuslab.lint import check_course as lint_course  # type: ignore[attr-defined]
-    except ImportError:
-        lint_course = None
-    if lint_course is not None:
-        try:
-            _model, lint_problems = lint_course(path)
-        except TypeError:
-            lint_problems = []
-        seen = {(p.location, p.code) for p in problems}
-        problems.extend(p for p in lint_problems if (p.location, p.code) not in seen)
-    return loaded.model, problems, loaded.positions
+    _model, problems = lint_check_course(path)
+    return loaded.model, [p for p in problems if p.code not in _FOLDER_CODES], loaded.positions
 
 
 def load_references(scenario_path: Path) -> dict[str, dict]:
