@@ -104,7 +104,7 @@ def problems_from_validation(exc: pydantic.ValidationError, data: Any, positions
         value = err.get("input")
         if kind == "extra_forbidden":
             field_ = loc[-1]
-            problem = Problem(positions.key(loc), "CL101", f"unknown field '{field_}' (a typo?); allowed fields are listed in the scenario format")
+            problem = Problem(positions.key(loc), "CL101", f"unknown field '{field_}' (a typo?); check the spelling against the fields this place allows")
         elif kind == "missing":
             problem = Problem(positions.mapping(loc[:-1]), "CL102", f"required field '{loc[-1]}' is missing")
         elif kind in ("union_tag_invalid", "union_tag_not_found"):

@@ -65,6 +65,10 @@ class YamlProblem(InputError):
         self.code = code
 
 
+# libyaml's loader is ~13x faster and keeps the same marks; fall back to pure Python.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -119,10 +123,18 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> YamlProb
     problem = (exc.problem or str(exc)).strip()
     lines = text.splitlines()
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "\t" in problem or "'\\t'" in problem or "\\t" in problem:
+    leading = source_line[: len(source_line) - len(source_line.lstrip())]
+    if "\t" in leading or source_line[col - 1 : col] == "\t" or "\\t" in problem:
         return YamlProblem(
             "CL004",
             "a tab character is used for indentation; YAML only allows spaces: replace the tab by spaces",
+            Location(path, line, col),
+        )
+    if "mapping values are not allowed" in problem and ": " not in source_line[: max(col - 1, 0)]:
+        return YamlProblem(
+            "CL001",
+            "this line is indented further than the field above it: "
+            "fields of one mapping must start in the same column",
             Location(path, line, col),
         )
     if "mapping values are not allowed" in problem:
@@ -135,7 +147,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> YamlProb
     if "found duplicate anchor" in problem or "found undefined alias" in problem:
         return YamlProblem("CL001", f"YAML error: {problem}", Location(path, line, col))
     hint = ""
-    if source_line.strip().startswith(("- ", "-")) or "expected <block end>" in problem:
+    if source_line.strip().startswith(("- ", "-")) or "expected <block end>" in problem or "did not find expected" in problem:
         hint = " (check the indentation: items of one list or mapping must start in the same column)"
     return YamlProblem("CL001", f"this is not valid YAML: {problem}{hint}", Location(path, line, col))
 
@@ -147,7 +159,7 @@ def parse_yaml(text: str, path: str) -> LoadedYaml:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise YamlProblem("CL006", "the file is empty: expected a YAML mapping with the scenario's fields", Location(path, 1, 1))
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
