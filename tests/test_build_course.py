@@ -129,6 +129,15 @@ def test_refuses_what_only_the_linter_sees(tmp_path):
     assert not (course / "source").exists()
 
 
+def test_refuses_a_broken_catalogue(tmp_path):
+    course = make_course(tmp_path, PLAN)
+    catalogue = tmp_path / "scenarios" / "references.yaml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("replaced_by: sw2024-352", "replaced_by: sw2024-999"), encoding="utf-8")
+    with pytest.raises(ScenarioInvalid) as info:
+        build_course(course)
+    assert "CL401" in [p.code for p in info.value.problems]
+
+
 def test_warnings_do_not_block(tmp_path):
     course = make_course(tmp_path, PLAN)
     scenario = tmp_path / "scenarios" / "beroepsgeheim" / f"{SID}.yaml"

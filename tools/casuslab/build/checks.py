@@ -41,9 +41,21 @@ def find_scenarios(scenarios_dir: Path) -> dict[str, Path]:
     return found
 
 
+def check_catalogues(scenario_paths: list[Path]) -> list[Problem]:
+    """The linter's problems with every catalogue serving ``scenario_paths`` (each once)."""
+    from casuslab.lint.check import check_catalogue
+
+    problems: list[Problem] = []
+    for path in sorted({c for c in (find_catalogue(p) for p in scenario_paths) if c is not None}):
+        problems.extend(check_catalogue(path)[1])
+    return problems
+
+
 def check_scenario(path: Path) -> tuple[Scenario | None, list[Problem]]:
     """The linter's verdict on one scenario file: (model or None, every problem)."""
-    return lint_check_scenario(path)
+    from casuslab.lint.rules_course import shown
+
+    return lint_check_scenario(path, display=shown(Path(path).resolve()))
 
 
 # The course rules about scenario files (CL501, CL503-CL505) look in the folder beside

@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casuslab.build.checks import check_course, check_scenario, cited_catalogue, find_scenarios, load_references
+from casuslab.build.checks import check_catalogues, check_course, check_scenario, cited_catalogue, find_scenarios, load_references
 from casuslab.build.config import config_text
 from casuslab.build.notebook import build_notebook, notebook_bytes
 from casuslab.build.studentspec import student_spec
@@ -85,7 +85,7 @@ def _raise_on_errors(problems: list[Problem], what: str) -> None:
     errors = sorted(p for p in problems if p.is_error)
     if errors:
         lines = "\n".join(p.line() for p in errors)
-        raise ScenarioInvalid(f"{what} has errors; nothing was built (fix them, see casuslab lint):\n{lines}", errors)
+        raise ScenarioInvalid(f"errors in {what}; nothing was built (fix them; casuslab lint shows them too):\n{lines}", errors)
 
 
 def _remove_stale(course_dir: Path, keep: set[str]) -> list[Path]:
@@ -153,7 +153,8 @@ def build_course(course_dir: Path | str = "course", scenarios_dir: Path | str | 
         if model is not None:
             specs[sid] = to_spec(model)
             catalogues[sid] = cited_catalogue(model.references, load_references(available[sid]))
-    _raise_on_errors(all_problems, "the course's scenarios" if len(wanted) > 1 else str(available[next(iter(wanted))]))
+    all_problems.extend(check_catalogues([available[sid] for sid in wanted]))
+    _raise_on_errors(all_problems, "the scenarios of the course")
 
     refuse_answers_in_source(course_dir)
 
