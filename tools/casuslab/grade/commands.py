@@ -104,8 +104,7 @@ def print_run(run, console) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    failed = {p.student for p in run.problems if not p.graded and not p.notebook}
-    graded = len(run.students) - len(failed)
+    graded = len(run.results)
     console.print(f"{graded} van {len(run.students)} inzending(en) van '{run.assignment}' beoordeeld "
                   f"in {run.seconds:.1f} s (zonder kernel).")
     if run.problems:

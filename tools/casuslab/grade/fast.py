@@ -221,6 +221,7 @@ def grade_notebook(plan: NotebookPlan, folder: Path, student: str, template: dic
         run.problems.append(Problem(student, plan.name, "notebook ontbreekt", "0 punten op elke vraag", False))
         return NotebookResult(plan.name, False)
     doc, error = grading.read_document(folder, plan.scenario)
+    error = error or scoring.check_document({"id": plan.scenario}, doc)
     if error:
         run.problems.append(Problem(student, plan.name, grading.dutch_error(error), "0 punten op elke vraag"))
     nb, why = _load_notebook(path, template)
@@ -342,7 +343,7 @@ def submitted_students(course: Course, assignment: str) -> list[str]:
 
 
 def prepare_student(course: Course, assignment: str, student: str, plans: list[NotebookPlan],
-                    templates: dict, source_files: list, run: GradeRun) -> StudentResult:
+                    templates: dict, source_files: list, run: GradeRun) -> StudentResult | None:
     folder = course.folder("submitted", student, assignment)
 
     result = StudentResult(student)
@@ -351,6 +352,11 @@ def prepare_student(course: Course, assignment: str, student: str, plans: list[N
     if unexpected:
         shown = ", ".join(grading.clean(n)[:40] for n in unexpected[:5]) + (" ..." if len(unexpected) > 5 else "")
         run.problems.append(Problem(student, "", f"onverwachte bestanden: {shown}", "genegeerd"))
+    if not any((folder / f"{plan.name}.ipynb").is_file() for plan in plans):
+        # nbgrader autograde finds submissions by their notebooks: without any, it records nothing
+        run.problems.append(Problem(student, "", "geen enkel notebook ingediend",
+                                    "niet beoordeeld (niet in het gradebook, zoals bij nbgrader autograde)", False))
+        return None
     out = Out(course.folder("autograded", student, assignment))
     for plan in plans:
         result.notebooks.append(grade_notebook(plan, folder, student, templates[plan.name], run, out))
@@ -374,7 +380,9 @@ def grade_assignment(course: Course, assignment: str, progress: Callable[[int, i
             if progress:
                 progress(i, len(run.students), student)
             try:
-                run.results.append(prepare_student(course, assignment, student, plans, templates, source_files, run))
+                result = prepare_student(course, assignment, student, plans, templates, source_files, run)
+                if result is not None:
+                    run.results.append(result)
             except Exception as exc:  # one broken submission never stops the cohort
                 run.problems.append(Problem(student, "", f"kon niet gelezen worden ({type(exc).__name__}: "
                                             f"{grading.clean(exc)[:120]})", "niet beoordeeld", False))
