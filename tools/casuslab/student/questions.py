@@ -141,6 +141,7 @@ class OrderView(QuestionView):
         self.rows: list[tuple[w.HTML, w.Button, w.Button]] = []
         for i in range(len(self.order)):
             text = w.HTML("", layout=w.Layout(flex="1 1 auto", width="auto"))
+            text.add_class("casuslab-order-text")
             up = w.Button(description="↑ " + _("Up"), layout=w.Layout(width="auto"))
             down = w.Button(description="↓ " + _("Down"), layout=w.Layout(width="auto"))
             up.on_click(lambda b, i=i: self.move(i, -1))
