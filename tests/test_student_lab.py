@@ -1,0 +1,92 @@
+"""`casuslab lab` without a browser: the practice workspace, its index, and how JupyterLab is started."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from casuslab.lab import build_workspace, prepare
+from casuslab.lab.server import NBGRADER_LAB_PLUGINS, NBGRADER_SERVER_EXTENSIONS
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parents[1]
+SID = "politie-aan-de-lijn"
+
+
+def example_course(tmp_path: Path, mode: str = "exam") -> tuple[Path, Path]:
+    scenarios = tmp_path / "scenarios"
+    (scenarios / "beroepsgeheim").mkdir(parents=True)
+    shutil.copy(DATA / f"{SID}.yaml", scenarios / "beroepsgeheim" / f"{SID}.yaml")
+    shutil.copy(DATA / "references.yaml", scenarios / "references.yaml")
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "course.yaml").write_text(
+        "format: casuslab/course-v1\ncourse_id: test\ntitle: Testcursus\n"
+        f"assignments:\n  - id: examen\n    mode: {mode}\n    scenarios: [{SID}]\n", encoding="utf-8")
+    return course, scenarios
+
+
+def test_every_scenario_is_built_in_practice_mode_even_from_an_exam(tmp_path):
+    course, scenarios = example_course(tmp_path, mode="exam")
+    result = build_workspace(course, tmp_path / "ws", scenarios)
+    case = json.loads((tmp_path / "ws" / "beroepsgeheim" / f"{SID}.case.json").read_text(encoding="utf-8"))
+    assert case["mode"] == "practice"
+    assert any(o.get("correct") for o in case["stages"][0]["questions"][0]["options"])
+    nb = nbformat.read(tmp_path / "ws" / "beroepsgeheim" / f"{SID}.ipynb", as_version=4)
+    assert "open_case" in nb.cells[1].source
+    assert not any("grade_answer" in c.source for c in nb.cells)  # no grading cells in the workspace
+    assert [e.id for e in result.entries] == [SID]
+
+
+def test_rebuilding_never_touches_the_students_answers(tmp_path):
+    course, scenarios = example_course(tmp_path)
+    ws = tmp_path / "ws"
+    build_workspace(course, ws, scenarios)
+    answers = ws / "beroepsgeheim" / f"{SID}.answers.json"
+    aside = ws / "beroepsgeheim" / f"{SID}.answers.corrupt-20261128-203000.json"
+    answers.write_text('{"format": "casuslab/answers-v1", "scenario": "%s", "answers": {"reactie": "b"}}' % SID)
+    aside.write_text("kept aside")
+    notebook = ws / "beroepsgeheim" / f"{SID}.ipynb"
+    notebook.write_text("an old notebook", encoding="utf-8")
+    again = build_workspace(course, ws, scenarios)
+    assert answers.read_text() == '{"format": "casuslab/answers-v1", "scenario": "%s", "answers": {"reactie": "b"}}' % SID
+    assert aside.read_text() == "kept aside"
+    assert notebook in again.written and nbformat.read(notebook, as_version=4).cells
+    assert build_workspace(course, ws, scenarios).written == []  # nothing changed: nothing written
+
+
+def test_the_index_groups_the_real_course_by_theme(tmp_path):
+    result = build_workspace(ROOT / "course", tmp_path / "ws")
+    assert result.skipped == []
+    nb = nbformat.read(tmp_path / "ws" / "index.ipynb", as_version=4)
+    themes = [c.source.splitlines()[0] for c in nb.cells[1:]]
+    assert themes == ["## Beroepsgeheim", "## Ethiek", "## Behoefteanalyse"]
+    links = [line for c in nb.cells[1:] for line in c.source.splitlines() if line.startswith("- [")]
+    assert len(links) == len(result.entries) >= 3
+    for entry in result.entries:
+        assert (tmp_path / "ws" / entry.path).is_file()
+        assert f"]({entry.path})" in "\n".join(links)
+    for cell in nb.cells[1:]:  # primers ("theory, read this first") lead each theme
+        assert "theorie, lees dit eerst" in cell.source.splitlines()[2]
+    assert "Run All Cells" in nb.cells[0].source and all(c.cell_type == "markdown" for c in nb.cells)
+
+
+def test_jupyterlab_is_started_for_a_student(tmp_path):
+    launch = prepare(tmp_path / "ws", port=None, open_browser=False, state=tmp_path / "state")
+    argv = " ".join(launch.argv)
+    assert "--ServerApp.ip=127.0.0.1" in argv and f"--ServerApp.port={launch.port}" in argv
+    assert "--LabApp.news_url=None" in argv and "--LabApp.default_url=/lab/tree/index.ipynb" in argv
+    assert "--ServerApp.open_browser=False" in argv and launch.token in argv
+    assert launch.url.startswith(f"http://127.0.0.1:{launch.port}/lab/tree/index.ipynb?token=")
+    config = json.loads((tmp_path / "state" / "config" / "jupyter_server_config.json").read_text())
+    assert config["ServerApp"]["jpserver_extensions"] == {name: False for name in NBGRADER_SERVER_EXTENSIONS}
+    page = json.loads((tmp_path / "state" / "config" / "labconfig" / "page_config.json").read_text())
+    assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"} <= set(page["disabledExtensions"])
+    assert set(page["disabledExtensions"]) == set(NBGRADER_LAB_PLUGINS)
+    news = tmp_path / "state" / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    assert json.loads(news.read_text())["fetchNews"] == "false"
+    assert launch.env["JUPYTER_CONFIG_DIR"] == str(tmp_path / "state" / "config")
+    assert "NBGRADER_EXECUTION" not in launch.env
