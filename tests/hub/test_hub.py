@@ -1,0 +1,320 @@
+"""casuslab on a real JupyterHub, end to end, with SQLite and with PostgreSQL (issue 6).
+
+One lecturer and three students with 0700 homes; the hub and its configuration come
+from deploy/setup.sh. The lecturer builds and releases with casuslab, the students
+fetch, one answers with the widgets in Chromium through the hub, two through the
+API, all submit, a third student forges a submission in another's name, the
+lecturer collects and grades with casuslab. The test checks the files, the
+gradebook (and with PostgreSQL an SQL query), never a status code alone
+(pitfall 5). Run it alone with ``pytest -m hub`` (as root).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pwd
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+import hubkit
+from hubkit import ASSIGNMENT, COURSE, LECTURER, SID, STUDENTS
+
+pytestmark = pytest.mark.hub
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+BROWSER_STUDENT = "clt-s1"
+BROWSER_TOTAL = 4.0  # reactie b (2) + welke-regels a, c of a, c, e (3 * 2/3)
+FORGER, VICTIM = "clt-s3", "clt-s2"
+ARTIFACTS = hubkit.ROOT / "test-artifacts"
+
+
+@pytest.fixture
+def base():
+    if os.geteuid() != 0:
+        pytest.skip("the hub test creates local accounts and runs JupyterHub as root; run it as root (CI does)")
+    path = Path(tempfile.mkdtemp(prefix="casuslab-hubtest-", dir="/var/tmp"))
+    os.chmod(path, 0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.mark.parametrize("gradebook", ["sqlite", "postgresql"])
+def test_hub_round_trip(gradebook, base):
+    pg = None
+    if gradebook == "postgresql":
+        from casuslab.hub.pgcluster import Cluster
+        from casuslab.hub.runner import free_port
+
+        pg = Cluster(free_port(), base=str(base / "pg")).start()
+    try:
+        with hubkit.installation(base, gradebook, pg) as inst:
+            try:
+                round_trip(inst)
+            except BaseException:
+                ARTIFACTS.mkdir(exist_ok=True)
+                shutil.copy(inst.hub.log_path, ARTIFACTS / f"hub-{gradebook}.log")
+                raise
+    finally:
+        if pg is not None:
+            pg.stop()
+
+
+def round_trip(inst: hubkit.Install) -> None:
+    users = [LECTURER, *STUDENTS]
+    for user in users:
+        assert Path(pwd.getpwnam(user).pw_dir).stat().st_mode & 0o777 == 0o700  # pitfall 1
+    t = time.perf_counter()
+    for user in users:
+        inst.hub.spawn(user)
+    inst.hub.wait_ready(users)
+    inst.timings["4 spawns"] = time.perf_counter() - t
+
+    # 1. the lecturer builds and releases (as in a terminal of the hub)
+    with timed(inst, "assign + release"):
+        inst.casuslab("assign", ASSIGNMENT)
+        inst.casuslab("release", ASSIGNMENT)
+    released = inst.exchange / COURSE / "outbound" / ASSIGNMENT
+    assert (released / f"{SID}.ipynb").is_file() and (released / f"{SID}.case.json").is_file()
+    assert not list(released.glob("*.answers.json"))
+
+    check_formgrader_only_for_lecturer(inst)
+
+    # 2. the students fetch
+    with timed(inst, "3 fetches"):
+        folders = {s: inst.fetch(s) for s in STUDENTS}
+
+    # 3. one student answers with the widgets, in Chromium, logged in through the hub
+    answer_in_browser(inst, BROWSER_STUDENT, folders[BROWSER_STUDENT])
+
+    # 4. the others write their answers through their own servers
+    expected = {BROWSER_STUDENT: BROWSER_TOTAL}
+    for student, (answers, stages, total) in hubkit.stage_answers().items():
+        inst.write_answers(student, answers, stages)
+        expected[student] = total
+
+    # 5. everyone submits
+    with timed(inst, "3 submits"):
+        genuine = {s: inst.submit(s) for s in STUDENTS}
+
+    # a student forges a newer, all-wrong submission in another student's name (pitfall 3)
+    forged = forge_submission(inst)
+    check_students_are_walled_off(inst)
+
+    # 6. the lecturer collects and grades with casuslab
+    with timed(inst, "collect"):
+        out = inst.casuslab("collect", ASSIGNMENT)
+    assert "REFUSED" in out and forged.name in out and FORGER in out, out
+    submitted = inst.course_root / "submitted"
+    assert sorted(p.name for p in submitted.iterdir()) == sorted(STUDENTS)
+    victim_ts = (submitted / VICTIM / ASSIGNMENT / "timestamp.txt").read_text().strip()
+    assert victim_ts == (genuine[VICTIM] / "timestamp.txt").read_text().strip()
+    with timed(inst, "grade"):
+        inst.casuslab("grade", ASSIGNMENT)
+
+    print("timings (s):", {k: round(v, 1) for k, v in inst.timings.items()})
+    # 7. exact scores in the gradebook
+    assert gradebook_scores(inst) == expected
+    if inst.gradebook == "postgresql":
+        assert not (inst.course_root / "gradebook.db").exists()
+        assert sql_scores(inst) == expected
+
+
+# -- the parts ---------------------------------------------------------------------
+
+@contextlib.contextmanager
+def timed(inst, name: str):
+    t = time.perf_counter()
+    yield
+    inst.timings[name] = time.perf_counter() - t
+
+
+def check_formgrader_only_for_lecturer(inst) -> None:
+    """Pitfall 4: formgrader answers the lecturer only; a student gets 404 in their own server."""
+    lect = inst.server(LECTURER, "GET", "/formgrader/api/status")
+    assert lect.status == 200 and json.loads(lect.text) == {"status": True}
+    for student in STUDENTS:
+        r = inst.server(student, "GET", "/formgrader/api/status")
+        assert r.status == 404, (student, r.status, r.text[:200])
+        assert '"status": true' not in r.text
+    # nor can a student reach the lecturer's server at all
+    other = inst.hub.server_url(LECTURER) + "/formgrader/api/status"
+    from casuslab.hub.runner import request
+
+    r = request("GET", other, inst.token(STUDENTS[0]))
+    assert r.status == 403 and '"status": true' not in r.text
+    # and the lab plugins are off for students, on for the lecturer
+    assert "@jupyter/nbgrader:formgrader" in disabled_plugins(inst, STUDENTS[0])
+    assert "@jupyter/nbgrader:formgrader" not in disabled_plugins(inst, LECTURER)
+
+
+def disabled_plugins(inst, user: str) -> list[str]:
+    page = inst.server(user, "GET", "/lab")
+    m = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page.text, re.S)
+    assert m, page.text[:500]
+    return json.loads(m.group(1)).get("disabledExtensions", [])
+
+
+def answer_in_browser(inst, student: str, folder: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    notebook = f"{COURSE}/{ASSIGNMENT}/{SID}.ipynb"
+    answers_file = folder / f"{SID}.answers.json"
+    t = time.perf_counter()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.set_default_timeout(60_000)
+            page.goto(f"{inst.hub.url}/hub/login")
+            page.fill("input[name=username]", student)
+            page.fill("input[name=password]", inst.password)
+            page.click("input[type=submit], button[type=submit]")
+            page.wait_for_url(re.compile(rf"/user/{student}/"))
+            page.goto(f"{inst.hub.server_url(student)}/lab/tree/{notebook}?reset")
+            page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell")
+            wait_kernel(inst, student, notebook, page)
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            stage = page.locator(".jp-OutputArea .casuslab-stage").first
+            stage.locator(".casuslab-q-single").wait_for()
+            stage.locator(".casuslab-q-single label", has_text="verwijst de inspecteur").click()
+            wait_for(lambda: read_json(answers_file).get("answers", {}).get("reactie") == "b", answers_file)
+            multiple = stage.locator(".casuslab-q-multiple")
+            multiple.locator("label", has_text="valt onder het beroepsgeheim").locator("input").check()
+            multiple.locator("label", has_text="geen getuigenis in rechte").locator("input").check()
+            wait_for(lambda: read_json(answers_file).get("answers", {}).get("welke-regels") in (["a", "c"], ["c", "a"]),
+                     answers_file)
+            stage.locator("button.mod-primary").click()  # Indienen
+            stage.locator(".casuslab-confirm button.mod-danger").click()  # Ja, indienen
+            wait_for(lambda: "telefoon" in read_json(answers_file).get("submitted_stages", []), answers_file)
+        except Exception:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"hub-{inst.gradebook}-browser.png"))
+            raise
+        finally:
+            browser.close()
+    inst.timings["browser answers"] = time.perf_counter() - t
+    assert answers_file.stat().st_uid == pwd.getpwnam(student).pw_uid  # written by the student's own server
+
+
+def wait_kernel(inst, student: str, notebook: str, page, timeout: float = 90) -> None:
+    """Until the notebook's kernel is idle and connected, accepting a kernel chooser on the way."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        dialog = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
+        if dialog.count():
+            dialog.first.click()
+        sessions = inst.server(student, "GET", "/api/sessions").json() or []
+        for session in sessions:
+            kernel = session.get("kernel") or {}
+            if session.get("path") == notebook and kernel.get("execution_state") == "idle" \
+                    and kernel.get("connections", 0) >= 1:
+                return
+        time.sleep(0.3)
+    raise AssertionError(f"no idle kernel for {notebook}: {sessions}")
+
+
+def read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def wait_for(check, path: Path, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{path} never reached the expected state: {read_json(path)}")
+
+
+def forge_submission(inst) -> Path:
+    """As FORGER: copy their own (wrong) work into inbound under VICTIM's name, newer than VICTIM's."""
+    inbound = inst.exchange / COURSE / "inbound"
+    name = f"{VICTIM}+{ASSIGNMENT}+2099-01-01 00:00:00.000000 UTC+forged"
+    wrong = {"format": "casuslab/answers-v1", "scenario": SID, "submitted_stages": ["telefoon"],
+             "answers": {"reactie": "a", "welke-regels": ["b", "d"], "herstel": "c", "verplicht": 5}}
+    inst.python_as(FORGER, f"""
+import json, os, shutil
+src = os.path.expanduser("~/{COURSE}/{ASSIGNMENT}")
+dst = {str(inbound / name)!r}
+shutil.copytree(src, dst)
+json.dump({wrong!r}, open(os.path.join(dst, "{SID}.answers.json"), "w"))
+open(os.path.join(dst, "timestamp.txt"), "w").write("2099-01-01 00:00:00.000000 UTC")
+os.chmod(dst, 0o777)
+""")
+    forged = inbound / name
+    assert forged.is_dir() and forged.stat().st_uid == pwd.getpwnam(FORGER).pw_uid
+    return forged
+
+
+def check_students_are_walled_off(inst) -> None:
+    """Pitfall 1: a student reads neither the lecturer's course nor another student's answers."""
+    targets = {
+        "course folder": str(inst.course_root),
+        "course plan": str(inst.course_root / "course.yaml"),
+        "lecturer config": str(Path(pwd.getpwnam(LECTURER).pw_dir) / ".jupyter" / "nbgrader_config.py"),
+        "other answers": str(Path(pwd.getpwnam(STUDENTS[1]).pw_dir) / COURSE / ASSIGNMENT / f"{SID}.answers.json"),
+        "inbound listing": str(inst.exchange / COURSE / "inbound"),
+    }
+    if inst.gradebook == "sqlite":
+        targets["gradebook"] = str(inst.course_root / "gradebook.db")
+    out = inst.python_as(STUDENTS[0], f"""
+import json, os
+result = {{}}
+for what, path in {targets!r}.items():
+    try:
+        os.listdir(path) if os.path.isdir(path) or what == "course folder" else open(path).read()
+        result[what] = "READABLE"
+    except PermissionError:
+        result[what] = "denied"
+    except FileNotFoundError:
+        result[what] = "missing"
+print(json.dumps(result))
+""")
+    result = json.loads(out)
+    assert result["other answers"] == "denied" and result["inbound listing"] == "denied", result
+    assert all(v == "denied" for v in result.values()), result
+    for what, path in targets.items():  # each target really exists (as root sees it)
+        assert Path(path).exists(), what
+
+
+def gradebook_scores(inst) -> dict:
+    """Each student's total for the assignment, from nbgrader's gradebook as the lecturer reads it."""
+    out = inst.python_as(LECTURER, f"""
+import json, os
+os.chdir({str(inst.course_root)!r})
+from casuslab.grade.course import open_course
+from nbgrader.api import Gradebook
+course = open_course(".")
+with Gradebook(course.db_url, course.course_id) as gb:
+    print(json.dumps({{s.student.id: round(s.score, 2) for s in gb.assignment_submissions({ASSIGNMENT!r})}}))
+""")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def sql_scores(inst) -> dict:
+    """The same totals by an SQL query, as the course's own PostgreSQL role."""
+    from casuslab.hub.gradebook import names
+
+    role, database = names(COURSE)
+    password = (inst.hub.config_dir / f"gradebook-{COURSE}.secret").read_text().strip()
+    rows = inst.pg.psql(
+        "SELECT sa.student_id, ROUND(SUM(COALESCE(g.manual_score, g.auto_score, 0))::numeric, 2) "
+        "FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id "
+        "JOIN submitted_assignment sa ON sn.assignment_id = sa.id "
+        "JOIN assignment a ON sa.assignment_id = a.id "
+        f"WHERE a.name = '{ASSIGNMENT}' GROUP BY sa.student_id ORDER BY 1;",
+        user=role, database=database, password=password)
+    return {line.split("|")[0]: float(line.split("|")[1]) for line in rows.strip().splitlines()}
