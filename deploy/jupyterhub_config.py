@@ -36,7 +36,9 @@ c.ConfigurableHTTPProxy.pid_file = os.path.join(STATE, "proxy.pid")
 c.JupyterHub.db_url = "sqlite:///" + os.path.join(STATE, "jupyterhub.sqlite")
 c.JupyterHub.cookie_secret_file = os.path.join(STATE, "jupyterhub_cookie_secret")
 c.JupyterHub.cleanup_servers = True
-c.JupyterHub.slow_spawn_timeout = 0  # a start request returns at once; many start in parallel
+# A start request returns at once (202), so many servers start in parallel (a tornado
+# setting: there is no JupyterHub.slow_spawn_timeout trait).
+c.JupyterHub.tornado_settings = {"slow_spawn_timeout": 0}
 
 # -- one UNIX account per person: nbgrader takes a student's name from it ------
 c.JupyterHub.spawner_class = "localprocess"

@@ -59,10 +59,9 @@ def test_hub_round_trip(gradebook, base):
         with hubkit.installation(base, gradebook, pg) as inst:
             try:
                 round_trip(inst)
-            except BaseException:
+            finally:
                 ARTIFACTS.mkdir(exist_ok=True)
                 shutil.copy(inst.hub.log_path, ARTIFACTS / f"hub-{gradebook}.log")
-                raise
     finally:
         if pg is not None:
             pg.stop()

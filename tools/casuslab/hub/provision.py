@@ -7,7 +7,9 @@ Every refusal is one plain message and exit code 2, before anything changes.
 
 from __future__ import annotations
 
+import glob
 import hashlib
+import json
 import os
 import pwd
 import re
@@ -90,13 +92,15 @@ def plan(argv: list[str]) -> tuple[Settings, Path, object]:
 # -- the steps -----------------------------------------------------------------
 
 def apt_packages(settings: Settings, no_apt: bool) -> None:
-    wanted = ["python3", "python3-venv"]
+    missing = []
+    if subprocess.run(["/usr/bin/python3", "-c", "import ensurepip, venv"], capture_output=True).returncode:
+        missing.append("python3-venv")
     if any(c.gradebook == "postgresql" for c in settings.courses):
-        wanted.append("postgresql-client")
-        if settings.postgres.get("host") in ("127.0.0.1", "localhost", "::1"):
-            wanted.append("postgresql")
-    missing = [p for p in wanted
-               if subprocess.run(["dpkg", "-s", p], capture_output=True).returncode != 0]
+        if not shutil.which("psql"):
+            missing.append("postgresql-client")
+        local = settings.postgres.get("host") in ("127.0.0.1", "localhost", "::1")
+        if local and not glob.glob("/usr/lib/postgresql/*/bin/postgres"):
+            missing.append("postgresql")
     if not missing:
         return
     if no_apt:
@@ -140,13 +144,22 @@ def shared_environment(settings: Settings, repo: Path, python: str) -> None:
         if parent.stat().st_mode & 0o005 != 0o005:
             raise SetupError(f"{parent} is not readable by every user, so students could not start "
                              f"their servers: choose another --prefix")
+    site = Path(run([str(prefix / "bin" / "python"), "-c",
+                     "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip())
+    _write(site / "casuslab-fast-start.pth", FAST_START)
     probe = subprocess.run(
         ["runuser", "-u", "nobody", "--", str(prefix / "bin" / "python"), "-c",
-         "import casuslab.student, nbgrader, jupyterhub, jupyterlab"],
+         "import casuslab.student, jupyterhub, jupyter_server"],
         capture_output=True, text=True, cwd="/")
     if probe.returncode != 0:
         raise SetupError(f"the shared environment {prefix} does not start for an ordinary user "
                          f"(is --python under a private folder such as /root?):\n{probe.stderr[-1500:]}")
+
+
+# jsonschema builds an IRI grammar with lark whenever rfc3987_syntax is installed: about
+# 1.5 s of CPU in every user server and nbgrader command, for a format no Jupyter schema
+# uses. Without it jsonschema simply skips that optional check.
+FAST_START = 'import sys; sys.modules.setdefault("rfc3987_syntax", None)\n'
 
 
 def private_home_defaults() -> None:
@@ -182,9 +195,9 @@ def jupyter_environment(settings: Settings) -> None:
     (etc / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
     _write(etc / "jupyter_server_config.d" / "zz-casuslab-formgrader-off.json",
            '{"ServerApp": {"jpserver_extensions": {"%s": false}}}\n' % FORMGRADER_EXT)
-    jupyter = str(prefix / "bin" / "jupyter")
-    run([jupyter, "labextension", "disable", "--level=sys_prefix", *FORMGRADER_PLUGINS])
-    run([jupyter, "labextension", "unlock", "--level=sys_prefix", *FORMGRADER_PLUGINS])
+    # what `jupyter labextension disable` and `unlock --level=sys_prefix` write (unlocked, so
+    # that a lecturer's user-level setting can switch them on again: JupyterLab >= 4.1 locks)
+    page_config(etc / "labconfig" / "page_config.json", disabled=True)
     settings_dir = prefix / "share" / "jupyter" / "lab" / "settings"
     settings_dir.mkdir(parents=True, exist_ok=True)
     _write(settings_dir / "overrides.json",
@@ -253,9 +266,21 @@ def owner_config(settings: Settings, course: Course, db_url: str | None) -> None
     _write(jdir / "nbgrader_config.py", "\n".join(lines) + "\n", mode=0o600)
     _write(jdir / "jupyter_server_config.d" / "casuslab-formgrader.json",
            '{"ServerApp": {"jpserver_extensions": {"%s": true}}}\n' % FORMGRADER_EXT)
+    page_config(jdir / "labconfig" / "page_config.json", disabled=False)  # labextension enable --level=user
     run(["chown", "-R", f"{owner.pw_uid}:{owner.pw_gid}", str(jdir)])
-    accounts.run_as(course.owner, [str(Path(settings.prefix) / "bin" / "jupyter"), "labextension",
-                                   "enable", "--level=user", *FORMGRADER_PLUGINS], check=True)
+
+
+def page_config(path: Path, disabled: bool) -> None:
+    """Switch the formgrader lab plugins in one level's page_config.json, keeping the rest."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        data = {}
+    for plugin in FORMGRADER_PLUGINS:
+        data.setdefault("disabledExtensions", {})[plugin] = disabled
+        if disabled:
+            data.setdefault("lockedExtensions", {})[plugin] = False
+    _write(path, json.dumps(data, indent=2) + "\n")
 
 
 def hub_files(settings: Settings, repo: Path) -> None:
