@@ -111,14 +111,24 @@ def print_run(run, console) -> None:
         table = Table(title="Wat niet (volledig) beoordeeld kon worden, en waarom", title_justify="left")
         for column in ("student", "notebook", "probleem", "gevolg"):
             table.add_column(column)
-        for p in sorted(run.problems, key=lambda p: (p.graded, p.student, p.notebook)):
-            table.add_row(Text(p.student), Text(p.notebook or "-"), Text(p.what), Text(p.outcome))
+        for (student, what, outcome, _), notebooks in grouped_problems(run):
+            shown = "-" if notebooks == [""] else (
+                f"alle {len(notebooks)}" if len(notebooks) > 1 and len(notebooks) == len(run.notebooks) else ", ".join(notebooks))
+            table.add_row(Text(student), Text(shown), Text(what), Text(outcome))
         console.print(table)
     open_count = sum(1 for a in run.open_answers if a.status == "answered")
     if run.sheet is not None:
         console.print(f"Rubriekblad met suggesties voor {open_count} open antwoord(en): {run.sheet}")
     console.print("Open vragen beoordeel je in formgrader (de suggesties staan in de cel boven elke taak). "
                   f"Daarna: casuslab feedback {run.assignment}")
+
+
+def grouped_problems(run) -> list:
+    """Problems merged per student and kind: ((student, what, outcome, graded), [notebooks])."""
+    groups: dict = {}
+    for p in run.problems:
+        groups.setdefault((p.student, p.what, p.outcome, p.graded), []).append(p.notebook)
+    return sorted(groups.items(), key=lambda kv: (kv[0][3], kv[0][0], kv[0][1]))
 
 
 def run_feedback(course_dir: Path, assignment: str) -> int:

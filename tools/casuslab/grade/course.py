@@ -162,10 +162,14 @@ def run_nbgrader(course: Course, *args: str, quiet: bool = False) -> str:
 
 def _important(log: str) -> list[str]:
     """nbgrader's warnings and errors, without the noise every kernel start prints."""
-    keep = []
+    keep: list[str] = []
+    taking = False
     for line in log.splitlines():
-        if ("WARNING" in line or "ERROR" in line or "CRITICAL" in line) and "without encryption" not in line \
-                and "SAWarning" not in line:
+        if line.startswith("["):
+            taking = any(level in line for level in ("| WARNING]", "| ERROR]", "| CRITICAL]"))
+        elif not line.startswith((" ", "\t")):
+            taking = False
+        if taking and line.strip() and "without encryption" not in line and "SAWarning" not in line:
             keep.append(line)
     return keep
 

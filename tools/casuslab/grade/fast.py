@@ -76,6 +76,7 @@ class StudentResult:
 class GradeRun:
     assignment: str
     students: list[str] = field(default_factory=list)
+    notebooks: list[str] = field(default_factory=list)
     results: list[StudentResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     open_answers: list[OpenAnswer] = field(default_factory=list)
@@ -373,6 +374,7 @@ def grade_assignment(course: Course, assignment: str, progress: Callable[[int, i
     run = GradeRun(assignment)
     with course.gradebook() as gb:
         plans = load_plan(gb, assignment, course.folder("source", ".", assignment))
+        run.notebooks = [plan.name for plan in plans]
         templates = _templates(course, assignment, plans)
         source_files = _source_files(course, assignment)
         run.students = submitted_students(course, assignment)
