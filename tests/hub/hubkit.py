@@ -111,7 +111,7 @@ class Install:
         assert written.stat().st_uid == pwd.getpwnam(student).pw_uid
 
 
-def setup_sh(base: Path, gradebook: str, pg=None, extra: tuple = ()) -> subprocess.CompletedProcess:
+def setup_args(base: Path, gradebook: str, pg=None) -> list[str]:
     ports = [runner.free_port() for _ in range(3)]
     argv = ["bash", str(ROOT / "deploy" / "setup.sh"), "--no-systemd", "--no-apt",
             "--course", COURSE, "--lecturer", LECTURER, "--authenticator", "dummy", "--group", GROUP,
@@ -120,7 +120,26 @@ def setup_sh(base: Path, gradebook: str, pg=None, extra: tuple = ()) -> subproce
             "--hub-port", str(ports[1]), "--proxy-port", str(ports[2]), "--gradebook", gradebook]
     if pg is not None:
         argv += ["--pg-host", "127.0.0.1", "--pg-port", str(pg.port), "--pg-socket", str(pg.socket_dir)]
-    return subprocess.run(argv + list(extra), capture_output=True, text=True, timeout=900)
+    return argv
+
+
+def setup_sh(argv: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, capture_output=True, text=True, timeout=900)
+
+
+def check_idempotent(base: Path, argv: list[str]) -> None:
+    """The same command again changes nothing; other settings are refused before any change."""
+    files = [base / "etc" / "hub.json", Path(pwd.getpwnam(LECTURER).pw_dir) / ".jupyter" / "nbgrader_config.py",
+             ENV / "etc" / "jupyter" / "nbgrader_config.py"]
+    before = [f.read_bytes() for f in files]
+    again = setup_sh(argv)
+    assert again.returncode == 0, again.stderr
+    assert [f.read_bytes() for f in files] == before
+    other = list(argv)
+    other[other.index("--gradebook") + 1] = "postgresql" if "sqlite" in argv else "sqlite"
+    refused = setup_sh(other)
+    assert refused.returncode == 2 and "different settings" in refused.stderr and "gradebook" in refused.stderr
+    assert [f.read_bytes() for f in files] == before
 
 
 def remove_leftovers() -> None:
@@ -152,10 +171,12 @@ def installation(base: Path, gradebook: str, pg=None):
     hub = None
     t0 = time.perf_counter()
     try:
-        done = setup_sh(base, gradebook, pg)
+        argv = setup_args(base, gradebook, pg)
+        done = setup_sh(argv)
         assert done.returncode == 0, f"setup.sh failed:\n{done.stdout}\n{done.stderr}"
         made.append(LECTURER)
         timings = {"setup": time.perf_counter() - t0}
+        check_idempotent(base, argv)
         for student in STUDENTS:
             assert accounts.ensure_account(student, GROUP, accounts.DEMO_MARK)
             made.append(student)
@@ -181,6 +202,7 @@ def installation(base: Path, gradebook: str, pg=None):
         for name in made:
             mark = accounts.STAFF_MARK if name == LECTURER else accounts.DEMO_MARK
             accounts.remove_account(name, mark)
+        accounts.remove_group(GROUP)
         assert not left, f"user processes left running after the hub stopped: {left}"
 
 

@@ -187,6 +187,18 @@ def demo(
     raise typer.Exit(run_demo(course, students, keep))
 
 
+@app.command()
+def hub(
+    students: int = typer.Option(3, "--students", help="how many demo students (1-30)"),
+    port: int = typer.Option(8000, "--port", help="the hub's port on 127.0.0.1"),
+    clean: bool = typer.Option(False, "--clean", help="only remove what an interrupted demo left"),
+) -> None:
+    """A local multi-user demo: JupyterHub on 127.0.0.1 with one lecturer and a few students (as root; Ctrl+C removes them)."""
+    from casuslab.hub.demo import run_hub_demo
+
+    raise typer.Exit(run_hub_demo(students, port, only_clean=clean))
+
+
 def main() -> None:
     try:
         app()

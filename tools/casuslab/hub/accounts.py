@@ -38,6 +38,17 @@ def ensure_group(name: str) -> None:
         _run(["groupadd", "--system", name])
 
 
+def remove_group(name: str) -> None:
+    """Delete a group casuslab made, once nobody is in it any more."""
+    try:
+        group = grp.getgrnam(name)
+    except KeyError:
+        return
+    primary = any(p.pw_gid == group.gr_gid for p in pwd.getpwall())
+    if not group.gr_mem and not primary:
+        _run(["groupdel", name])
+
+
 def ensure_account(name: str, group: str, mark: str) -> bool:
     """Create ``name`` with a private (0700) home, or tighten an existing one.
 

@@ -31,6 +31,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
 @dataclass
 class Response:
     status: int
@@ -171,7 +177,3 @@ class Hub:
 
     def server_url(self, user: str) -> str:
         return f"{self.url}/user/{user}"
-
-    def login_cookies(self, user: str, password: str) -> Response:
-        """Log in through the hub's own form (what a browser does)."""
-        return request("POST", f"{self.url}/hub/login", form={"username": user, "password": password})

@@ -1,0 +1,97 @@
+"""deploy/setup.sh refuses clearly, before changing anything; the submission owner check.
+
+These run in a second each (no hub is started). The refusal for an installation with
+other settings, and idempotency, are checked inside the hub test on a real installation.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import pwd
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from casuslab.hub.integrity import check_submission_owner, genuine_latest, scan_inbound
+from casuslab.hub.settings import Settings, merge, parser, from_args
+
+ROOT = Path(__file__).resolve().parents[2]
+SETUP = ROOT / "deploy" / "setup.sh"
+
+
+def run_setup(args: list[str], user: str | None = None) -> subprocess.CompletedProcess:
+    kw = {}
+    if user:
+        entry = pwd.getpwnam(user)
+        kw = {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+    return subprocess.run(["bash", str(SETUP), *args], capture_output=True, text=True, cwd="/", timeout=60, **kw)
+
+
+def test_refuses_when_not_root(tmp_path):
+    done = run_setup(["--lecturer", "nobody-lect", "--prefix", str(tmp_path / "env")],
+                     user="nobody" if os.geteuid() == 0 else None)
+    assert done.returncode == 2 and "run this as root" in done.stderr
+    assert not (tmp_path / "env").exists()
+
+
+def test_refuses_without_systemd(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("the systemd check comes after the root check")
+    if os.path.isdir("/run/systemd/system"):
+        pytest.skip("this machine runs systemd")
+    done = run_setup(["--course", "x-course", "--lecturer", "clt-nosystemd", "--prefix", str(tmp_path / "env"),
+                      "--config-dir", str(tmp_path / "etc"), "--exchange", "/srv/casuslab-test-never/exchange"])
+    assert done.returncode == 2 and "does not run systemd" in done.stderr and "--no-systemd" in done.stderr
+    assert not (tmp_path / "env").exists() and not (tmp_path / "etc").exists()
+    assert not Path("/srv/casuslab-test-never").exists()
+    with pytest.raises(KeyError):
+        pwd.getpwnam("clt-nosystemd")
+
+
+def test_help_needs_no_root():
+    done = run_setup(["--help"], user="nobody" if os.geteuid() == 0 else None)
+    assert done.returncode == 0 and "--no-systemd" in done.stdout and "--gradebook" in done.stdout
+
+
+def _settings(**over) -> Settings:
+    args = parser().parse_args(["--course", "c1", "--lecturer", "lect1", "--no-systemd"]
+                               + [x for k, v in over.items() for x in (f"--{k}", v)])
+    return from_args(args, None)
+
+
+def test_settings_merge_adds_courses_and_refuses_changes():
+    old = _settings()
+    same, conflicts = merge(old, _settings())
+    assert conflicts == [] and same.to_dict() == old.to_dict()
+    added, conflicts = merge(old, _settings(course="c2", lecturer="lect2"))
+    assert conflicts == [] and [c.id for c in added.courses] == ["c1", "c2"]
+    _, conflicts = merge(old, _settings(gradebook="postgresql"))
+    assert conflicts and "gradebook" in conflicts[0]
+    _, conflicts = merge(old, _settings(exchange="/srv/other"))
+    assert conflicts and conflicts[0].startswith("exchange")
+
+
+def test_submission_owner(tmp_path):
+    me = getpass.getuser()
+    other = "nobody" if me != "nobody" else "root"
+    inbound = tmp_path / "inbound"
+    genuine = inbound / f"{me}+a1+2026-01-01 10:00:00.000000 UTC+x1"
+    forged = inbound / f"{other}+a1+2026-01-02 10:00:00.000000 UTC+x2"
+    for folder in (genuine, forged):
+        folder.mkdir(parents=True)
+        (folder / "n.ipynb").write_text("{}")
+    assert check_submission_owner(genuine, me) is None
+    problem = check_submission_owner(forged, other)
+    assert problem and f"claims to be by {other}" in problem and me in problem
+    link = inbound / f"{me}+a1+2026-01-03 10:00:00.000000 UTC+x3"
+    link.symlink_to(genuine)
+    assert "symbolic link" in check_submission_owner(link, me)
+    latest, refused = genuine_latest(scan_inbound(inbound, "a1"))
+    assert latest[me].path == genuine and {r.path for r in refused} == {forged, link}
+    if os.geteuid() == 0:  # a file slipped into a genuine folder by someone else
+        slipped = genuine / "extra.txt"
+        slipped.write_text("x")
+        os.chown(slipped, pwd.getpwnam("nobody").pw_uid, -1)
+        assert "extra.txt" in check_submission_owner(genuine, me)
