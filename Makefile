@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lab demo bench lint build system-deps clean browser-deps bench-student i18n
+.PHONY: install test lab demo bench lint build system-deps clean browser-deps bench-student i18n hub bench-hub
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages the tests drive (headless Chromium for the browser tests).
+# Debian packages the tests drive: headless Chromium for the browser tests; for the hub
+# test, PostgreSQL (a throw-away cluster) and python3-venv (deploy/setup.sh's shared env).
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@MISSING=""; \
+	command -v chromium >/dev/null 2>&1 || MISSING="$$MISSING chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || MISSING="$$MISSING postgresql"; \
+	/usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || MISSING="$$MISSING python3-venv"; \
+	[ -z "$$MISSING" ] || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$MISSING; }
 
 # axe-core (npm) for the browser tests' accessibility check; npm from Debian when missing.
 browser-deps: system-deps
@@ -42,6 +47,14 @@ lab: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/casuslab demo
+
+# casuslab on a local JupyterHub (root: it creates demo accounts; Ctrl+C removes them)
+hub: $(STAMP) system-deps
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) $(BIN)/casuslab hub
+
+# spawn 10 users on a local hub: memory per server, a full round trip (root)
+bench-hub: $(STAMP) system-deps
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) $(BIN)/python benchmarks/hub_measure.py
 
 bench: $(STAMP) bench-student
 	$(BIN)/python benchmarks/run.py
