@@ -11,7 +11,6 @@ gradebook (and with PostgreSQL an SQL query), never a status code alone
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import pwd
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import hubkit
+from casuslab.hub.harness import Installation
 from hubkit import ASSIGNMENT, COURSE, LECTURER, SID, STUDENTS
 
 pytestmark = pytest.mark.hub
@@ -58,6 +58,7 @@ def test_hub_round_trip(gradebook, base):
     try:
         with hubkit.installation(base, gradebook, pg) as inst:
             try:
+                hubkit.seed_course(inst)
                 round_trip(inst)
             finally:
                 ARTIFACTS.mkdir(exist_ok=True)
@@ -67,7 +68,7 @@ def test_hub_round_trip(gradebook, base):
             pg.stop()
 
 
-def round_trip(inst: hubkit.Install) -> None:
+def round_trip(inst: Installation) -> None:
     users = [LECTURER, *STUDENTS]
     for user in users:
         assert Path(pwd.getpwnam(user).pw_dir).stat().st_mode & 0o777 == 0o700  # pitfall 1
@@ -78,7 +79,7 @@ def round_trip(inst: hubkit.Install) -> None:
     inst.timings["4 spawns"] = time.perf_counter() - t
 
     # 1. the lecturer builds and releases (as in a terminal of the hub)
-    with timed(inst, "assign + release"):
+    with inst.timed("assign + release"):
         inst.casuslab("assign", ASSIGNMENT)
         inst.casuslab("release", ASSIGNMENT)
     released = inst.exchange / COURSE / "outbound" / ASSIGNMENT
@@ -88,8 +89,8 @@ def round_trip(inst: hubkit.Install) -> None:
     check_formgrader_only_for_lecturer(inst)
 
     # 2. the students fetch
-    with timed(inst, "3 fetches"):
-        folders = {s: inst.fetch(s) for s in STUDENTS}
+    with inst.timed("3 fetches"):
+        folders = {s: inst.fetch(s, ASSIGNMENT, f"{SID}.ipynb") for s in STUDENTS}
 
     # 3. one student answers with the widgets, in Chromium, logged in through the hub
     answer_in_browser(inst, BROWSER_STUDENT, folders[BROWSER_STUDENT])
@@ -97,26 +98,26 @@ def round_trip(inst: hubkit.Install) -> None:
     # 4. the others write their answers through their own servers
     expected = {BROWSER_STUDENT: BROWSER_TOTAL}
     for student, (answers, stages, total) in hubkit.stage_answers().items():
-        inst.write_answers(student, answers, stages)
+        inst.write_answers(student, ASSIGNMENT, SID, answers, stages)
         expected[student] = total
 
     # 5. everyone submits
-    with timed(inst, "3 submits"):
-        genuine = {s: inst.submit(s) for s in STUDENTS}
+    with inst.timed("3 submits"):
+        genuine = {s: inst.submit(s, ASSIGNMENT) for s in STUDENTS}
 
     # a student forges a newer, all-wrong submission in another student's name (pitfall 3)
     forged = forge_submission(inst)
     check_students_are_walled_off(inst)
 
     # 6. the lecturer collects and grades with casuslab
-    with timed(inst, "collect"):
+    with inst.timed("collect"):
         out = inst.casuslab("collect", ASSIGNMENT)
     assert "REFUSED" in out and forged.name in out and FORGER in out, out
     submitted = inst.course_root / "submitted"
     assert sorted(p.name for p in submitted.iterdir()) == sorted(STUDENTS)
     victim_ts = (submitted / VICTIM / ASSIGNMENT / "timestamp.txt").read_text().strip()
     assert victim_ts == (genuine[VICTIM] / "timestamp.txt").read_text().strip()
-    with timed(inst, "grade"):
+    with inst.timed("grade"):
         inst.casuslab("grade", ASSIGNMENT)
 
     print("timings (s):", {k: round(v, 1) for k, v in inst.timings.items()})
@@ -128,12 +129,6 @@ def round_trip(inst: hubkit.Install) -> None:
 
 
 # -- the parts ---------------------------------------------------------------------
-
-@contextlib.contextmanager
-def timed(inst, name: str):
-    t = time.perf_counter()
-    yield
-    inst.timings[name] = time.perf_counter() - t
 
 
 def check_formgrader_only_for_lecturer(inst) -> None:

@@ -126,6 +126,15 @@ def processes_of(uid: int) -> list[int]:
     return pids
 
 
+def describe(pid: int) -> str:
+    """``pid: command line`` (for reports)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return f"{pid}: " + fh.read().replace(b"\0", b" ").decode(errors="replace").strip()[:200]
+    except OSError:
+        return f"{pid}: (gone)"
+
+
 def stop_processes(uid: int, timeout: float = 5.0) -> list[int]:
     """SIGTERM, then SIGKILL, each process of ``uid`` by its id. Returns what was left."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
