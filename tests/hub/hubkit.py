@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pwd
-import shutil
-import subprocess
 from pathlib import Path
 
 from casuslab.hub import harness
@@ -37,16 +35,7 @@ def check_idempotent(base: Path, argv: list[str]) -> None:
 
 def seed_course(install: Installation) -> None:
     """The lecturer's course plan: the contract's example scenario as an exam."""
-    workspace = install.course_root.parent
-    (workspace / "scenarios" / "beroepsgeheim").mkdir(parents=True, exist_ok=True)
-    shutil.copy(DATA / f"{SID}.yaml", workspace / "scenarios" / "beroepsgeheim" / f"{SID}.yaml")
-    shutil.copy(DATA / "references.yaml", workspace / "scenarios" / "references.yaml")
-    install.course_root.mkdir(parents=True, exist_ok=True)
-    (install.course_root / "course.yaml").write_text(
-        f"format: casuslab/course-v1\ncourse_id: {COURSE}\ntitle: Hubtest\nassignments:\n"
-        f"  - id: {ASSIGNMENT}\n    mode: exam\n    scenarios: [{SID}]\n", encoding="utf-8")
-    owner = pwd.getpwnam(LECTURER)
-    subprocess.run(["chown", "-R", f"{owner.pw_uid}:{owner.pw_gid}", str(workspace)], check=True)
+    harness.seed_course(install, ASSIGNMENT, [DATA / f"{SID}.yaml"], DATA / "references.yaml")
 
 
 def installation(base: Path, gradebook: str, pg=None):

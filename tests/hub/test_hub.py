@@ -23,14 +23,12 @@ from pathlib import Path
 import pytest
 
 import hubkit
+from casuslab.hub.browser import answer_first_stage
 from casuslab.hub.harness import Installation
 from hubkit import ASSIGNMENT, COURSE, LECTURER, SID, STUDENTS
 
 pytestmark = pytest.mark.hub
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 BROWSER_STUDENT = "clt-s1"
 BROWSER_TOTAL = 4.0  # reactie b (2) + welke-regels a, c of a, c, e (3 * 2/3)
 FORGER, VICTIM = "clt-s3", "clt-s2"
@@ -93,7 +91,10 @@ def round_trip(inst: Installation) -> None:
         folders = {s: inst.fetch(s, ASSIGNMENT, f"{SID}.ipynb") for s in STUDENTS}
 
     # 3. one student answers with the widgets, in Chromium, logged in through the hub
-    answer_in_browser(inst, BROWSER_STUDENT, folders[BROWSER_STUDENT])
+    with inst.timed("browser answers"):
+        answer_first_stage(inst, BROWSER_STUDENT, f"{COURSE}/{ASSIGNMENT}/{SID}.ipynb",
+                           folders[BROWSER_STUDENT] / f"{SID}.answers.json",
+                           screenshot=ARTIFACTS / f"hub-{inst.gradebook}-browser.png")
 
     # 4. the others write their answers through their own servers
     expected = {BROWSER_STUDENT: BROWSER_TOTAL}
@@ -155,82 +156,6 @@ def disabled_plugins(inst, user: str) -> list[str]:
     m = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page.text, re.S)
     assert m, page.text[:500]
     return json.loads(m.group(1)).get("disabledExtensions", [])
-
-
-def answer_in_browser(inst, student: str, folder: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    notebook = f"{COURSE}/{ASSIGNMENT}/{SID}.ipynb"
-    answers_file = folder / f"{SID}.answers.json"
-    t = time.perf_counter()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.set_default_timeout(60_000)
-            page.goto(f"{inst.hub.url}/hub/login")
-            page.fill("input[name=username]", student)
-            page.fill("input[name=password]", inst.password)
-            page.click("input[type=submit], button[type=submit]")
-            page.wait_for_url(re.compile(rf"/user/{student}/"))
-            page.goto(f"{inst.hub.server_url(student)}/lab/tree/{notebook}?reset")
-            page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell")
-            wait_kernel(inst, student, notebook, page)
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-            stage = page.locator(".jp-OutputArea .casuslab-stage").first
-            stage.locator(".casuslab-q-single").wait_for()
-            stage.locator(".casuslab-q-single label", has_text="verwijst de inspecteur").click()
-            wait_for(lambda: read_json(answers_file).get("answers", {}).get("reactie") == "b", answers_file)
-            multiple = stage.locator(".casuslab-q-multiple")
-            multiple.locator("label", has_text="valt onder het beroepsgeheim").locator("input").check()
-            multiple.locator("label", has_text="geen getuigenis in rechte").locator("input").check()
-            wait_for(lambda: read_json(answers_file).get("answers", {}).get("welke-regels") in (["a", "c"], ["c", "a"]),
-                     answers_file)
-            stage.locator("button.mod-primary").click()  # Indienen
-            stage.locator(".casuslab-confirm button.mod-danger").click()  # Ja, indienen
-            wait_for(lambda: "telefoon" in read_json(answers_file).get("submitted_stages", []), answers_file)
-        except Exception:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"hub-{inst.gradebook}-browser.png"))
-            raise
-        finally:
-            browser.close()
-    inst.timings["browser answers"] = time.perf_counter() - t
-    assert answers_file.stat().st_uid == pwd.getpwnam(student).pw_uid  # written by the student's own server
-
-
-def wait_kernel(inst, student: str, notebook: str, page, timeout: float = 90) -> None:
-    """Until the notebook's kernel is idle and connected, accepting a kernel chooser on the way."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        dialog = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
-        if dialog.count():
-            dialog.first.click()
-        sessions = inst.server(student, "GET", "/api/sessions").json() or []
-        for session in sessions:
-            kernel = session.get("kernel") or {}
-            if session.get("path") == notebook and kernel.get("execution_state") == "idle" \
-                    and kernel.get("connections", 0) >= 1:
-                return
-        time.sleep(0.3)
-    raise AssertionError(f"no idle kernel for {notebook}: {sessions}")
-
-
-def read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-
-
-def wait_for(check, path: Path, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{path} never reached the expected state: {read_json(path)}")
 
 
 def forge_submission(inst) -> Path:

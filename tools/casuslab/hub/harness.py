@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import pwd
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -125,6 +126,58 @@ class Installation:
         if not ok or written.stat().st_uid != pwd.getpwnam(student).pw_uid:
             raise HarnessError(f"the answers of {student} did not reach {written}")
         return written
+
+
+def seed_course(inst: Installation, assignment: str, scenarios: list[Path], references: Path,
+                mode: str = "exam") -> None:
+    """Give the lecturer a course plan with one assignment of these scenario files."""
+    workspace = inst.course_root.parent
+    folder = workspace / "scenarios" / "cases"
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in scenarios:
+        shutil.copy(path, folder / path.name)
+    shutil.copy(references, workspace / "scenarios" / "references.yaml")
+    inst.course_root.mkdir(parents=True, exist_ok=True)
+    ids = ", ".join(p.stem for p in scenarios)
+    (inst.course_root / "course.yaml").write_text(
+        f"format: casuslab/course-v1\ncourse_id: {inst.course}\ntitle: {inst.course}\nassignments:\n"
+        f"  - id: {assignment}\n    mode: {mode}\n    scenarios: [{ids}]\n", encoding="utf-8")
+    owner = pwd.getpwnam(inst.lecturer)
+    subprocess.run(["chown", "-R", f"{owner.pw_uid}:{owner.pw_gid}", str(workspace)], check=True)
+
+
+def memory(pids: list[int]) -> dict:
+    """Proportional (PSS) and resident (RSS) memory of these processes together, in MiB."""
+    pss = rss = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+                    elif line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+        except OSError:
+            continue
+    return {"pss_mib": round(pss / 1024, 1), "rss_mib": round(rss / 1024, 1), "processes": len(pids)}
+
+
+def descendants(root: int) -> list[int]:
+    """``root`` and every process below it."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    parents[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(child for child, parent in parents.items() if parent == pid)
+    return found
 
 
 def setup_args(base: Path, course: str, lecturer: str, group: str, gradebook: str = "sqlite",

@@ -8,7 +8,6 @@ token (``CASUSLAB_HUB_ADMIN_TOKEN``) gives the caller admin access to the API.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import signal
 import socket
