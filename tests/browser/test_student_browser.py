@@ -136,7 +136,7 @@ def test_exam_mode_shows_no_feedback(tmp_path):
         wait_for_answers(workspace, lambda d: d["submitted_stages"] == ["telefoon"], theme="examen")
         shown = first.inner_text()
         assert page.locator(".jp-OutputArea .casuslab-badge").count() == 0
-        assert [t.strip() for t in first.locator(".casuslab-feedback").all_inner_texts()] == ["", ""]
+        assert not any(t.strip() for t in first.locator(".casuslab-feedback").all_inner_texts())
         assert "Juist" not in shown and "jouw keuze" not in shown and "Gesloten vragen" not in shown
         assert "De inspecteur bedankt haar" in shown          # the consequence is the story, not feedback
         stage(page, 1).locator(".casuslab-question").wait_for()         # klacht follows option a

@@ -21,6 +21,7 @@ import ipywidgets as w
 from IPython.display import display
 
 from casuslab import paths, scoring
+from casuslab.student import kit
 from casuslab.student.answers import AnswersStore, SaveError
 from casuslab.student.i18n import language_of, translator
 from casuslab.student.markup import esc, style_tag
@@ -66,13 +67,10 @@ class Case:
         self.views: dict[str, StageView] = {}
         self._lock = threading.RLock()
         self._cancel: Callable[[], Any] | None = None
-        self.style = w.HTML(style_tag(), layout=w.Layout(height="0px", margin="0"))
-        self.progress = w.HTML()
-        self.save_status = w.HTML()
-        self.statusbar = w.VBox([self.progress, self.save_status], layout=w.Layout(width="100%"))
-        self.statusbar.add_class("casuslab-statusbar")
-        self.notice = w.HTML()
-        self.notice.add_class("casuslab-setup")
+        self.progress = kit.html()
+        self.save_status = kit.html()
+        self.statusbar = kit.vbox([self.progress, self.save_status], css="casuslab-statusbar")
+        self.notice = kit.html(css="casuslab-setup")
         self.error: str | None = None
         self.store.load()
         self.show_saved()

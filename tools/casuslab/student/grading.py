@@ -78,8 +78,11 @@ def read_document(folder: Path, sid: str) -> tuple[Any, str | None]:
     """The answers document beside the notebook, or (None, error)."""
     if not _SLUG.match(str(sid)):
         return None, "no answers file"
+    path = folder / f"{sid}.answers.json"
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        return None, "cannot read the answers file: not a regular file"
     try:
-        return scoring.read_answers(folder / f"{sid}.answers.json")
+        return scoring.read_answers(path)
     except Exception as exc:  # e.g. RecursionError on absurdly nested JSON
         return None, f"the answers file is not valid JSON ({type(exc).__name__})"
 

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
+from casuslab.student import kit
 from casuslab.student.markup import esc, markdown
 
 Changed = Callable[[str, Any, bool], None]
@@ -34,10 +35,6 @@ def shuffled_items(scenario_id: str, question: dict) -> list[str]:
     return order
 
 
-def _full(**extra) -> w.Layout:
-    return w.Layout(width="100%", **extra)
-
-
 class QuestionView:
     """The common part: a card with the question's head, prompt, control and feedback."""
 
@@ -54,15 +51,19 @@ class QuestionView:
         head = _("Question {number}").format(number=number)
         if points:
             head += " · " + ctx.ngettext("{n} point", "{n} points", points).format(n=ctx.number(points))
-        self.head = w.HTML(f'<p class="casuslab-question-head">{esc(head)}</p>'
-                           f'<div class="casuslab-prompt">{markdown(question.get("prompt"))}</div>',
-                           layout=_full())
-        self.feedback = w.HTML("", layout=_full())
-        self.feedback.add_class("casuslab-feedback")
+        self.head = kit.html(f'<p class="casuslab-question-head">{esc(head)}</p>'
+                             f'<div class="casuslab-prompt">{markdown(question.get("prompt"))}</div>')
+        self._feedback: w.HTML | None = None
         self.control = self.build(value)
-        self.box = w.VBox([self.head, self.control, self.feedback], layout=_full())
-        self.box.add_class("casuslab-question")
-        self.box.add_class(f"casuslab-q-{self.kind}")
+        self.box = kit.vbox([self.head, self.control], css=f"casuslab-question casuslab-q-{self.kind}")
+
+    @property
+    def feedback(self) -> w.HTML:
+        """Where practice feedback goes; added to the card the first time it is needed."""
+        if self._feedback is None:
+            self._feedback = kit.html("", css="casuslab-feedback")
+            self.box.children = (*self.box.children, self._feedback)
+        return self._feedback
 
     def build(self, value: Any) -> w.Widget:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -92,7 +93,8 @@ class SingleView(QuestionView):
         self.ids = [o["id"] for o in self.q.get("options", [])]
         labels = [o["text"] for o in self.q.get("options", [])]
         self.radio = w.RadioButtons(options=list(zip(labels, range(len(labels)))), index=None,
-                                    layout=_full(), description_allow_html=False)
+                                    layout=kit.layout(), style=kit.style(w.RadioButtons),
+                                    description_allow_html=False)
         if value in self.ids:
             self.radio.index = self.ids.index(value)
         self.radio.observe(lambda change: self._emit(), "index")
@@ -110,11 +112,11 @@ class MultipleView(QuestionView):
         self.boxes: list[tuple[str, w.Checkbox]] = []
         for option in self.q.get("options", []):
             box = w.Checkbox(value=option["id"] in chosen, description=option["text"], indent=False,
-                             description_allow_html=False, layout=_full())
+                             description_allow_html=False, layout=kit.layout(), style=kit.style(w.Checkbox))
             self.boxes.append((option["id"], box))
         for _, box in self.boxes:
             box.observe(lambda change: self._emit(), "value")
-        return w.VBox([box for _, box in self.boxes], layout=_full())
+        return kit.vbox([box for _, box in self.boxes])
 
     def value(self):
         if not self.touched:
@@ -139,35 +141,28 @@ class OrderView(QuestionView):
         else:
             self.order = shuffled_items(self.ctx.scenario_id, self.q)
         self.rows: list[tuple[w.HTML, w.Button, w.Button]] = []
+        self.locked = False
         for i in range(len(self.order)):
-            text = w.HTML("", layout=w.Layout(flex="1 1 auto", width="auto"))
-            text.add_class("casuslab-order-text")
-            up = w.Button(description="↑ " + _("Up"), layout=w.Layout(width="auto"))
-            down = w.Button(description="↓ " + _("Down"), layout=w.Layout(width="auto"))
+            text_html, up_tip, down_tip, up_off, down_off = self.row_state(i)
+            text = kit.html(text_html, css="casuslab-order-text", flex="1 1 auto", width="auto")
+            up = kit.button("↑ " + _("Up"), up_tip, disabled=up_off)
+            down = kit.button("↓ " + _("Down"), down_tip, disabled=down_off)
             up.on_click(lambda b, i=i: self.move(i, -1))
             down.on_click(lambda b, i=i: self.move(i, +1))
             self.rows.append((text, up, down))
-        self.locked = False
-        self.refresh()
-        return w.VBox([self._row_box(i) for i in range(len(self.rows))], layout=_full())
+        return kit.vbox([kit.hbox(row, css="casuslab-order-row") for row in self.rows])
 
-    def _row_box(self, i: int) -> w.HBox:
-        text, up, down = self.rows[i]
-        pos = w.HTML(f'<span class="casuslab-order-pos">{i + 1}.</span>')
-        row = w.HBox([pos, text, up, down], layout=_full())
-        row.add_class("casuslab-order-row")
-        return row
+    def row_state(self, i: int) -> tuple[str, str, str, bool, bool]:
+        """Row ``i``: its HTML, the two buttons' tooltips and whether each is disabled."""
+        _ = self.ctx.gettext
+        label = self.texts[self.order[i]]
+        html = f'<span class="casuslab-order-pos">{i + 1}.</span> {esc(label)}'
+        return (html, _("Move up: {item}").format(item=label), _("Move down: {item}").format(item=label),
+                self.locked or i == 0, self.locked or i == len(self.order) - 1)
 
     def refresh(self) -> None:
-        _ = self.ctx.gettext
-        n = len(self.order)
         for i, (text, up, down) in enumerate(self.rows):
-            label = self.texts[self.order[i]]
-            text.value = esc(label)
-            up.tooltip = _("Move up: {item}").format(item=label)
-            down.tooltip = _("Move down: {item}").format(item=label)
-            up.disabled = self.locked or i == 0
-            down.disabled = self.locked or i == n - 1
+            text.value, up.tooltip, down.tooltip, up.disabled, down.disabled = self.row_state(i)
 
     def move(self, i: int, step: int) -> None:
         j = i + step
@@ -203,14 +198,14 @@ class ScaleView(QuestionView):
         names = [f"{v} · {labels[v]}" if v in labels else str(v) for v in self.values]
         self.buttons = w.ToggleButtons(options=list(zip(names, self.values)), index=None,
                                        tooltips=[_("Choose {value}").format(value=n) for n in names],
-                                       style={"button_width": "auto"}, layout=_full())
-        self.buttons.add_class("casuslab-scale")
+                                       style=kit.style(w.ToggleButtons, button_width="auto"),
+                                       layout=kit.layout(), _dom_classes=("casuslab-scale",))
         if isinstance(value, int) and not isinstance(value, bool) and value in self.values:
             self.buttons.value = value
         self.buttons.observe(lambda change: self._emit(), "value")
         legend = _("Choose a value from {lo} to {hi}.").format(lo=lo, hi=hi)
-        self.legend = w.HTML(f'<span class="casuslab-scale-legend">{esc(legend)}</span>')
-        return w.VBox([self.buttons, self.legend], layout=_full())
+        self.legend = kit.html(f'<span class="casuslab-scale-legend">{esc(legend)}</span>')
+        return kit.vbox([self.buttons, self.legend])
 
     def value(self):
         return self.buttons.value
@@ -227,12 +222,12 @@ class OpenView(QuestionView):
         self.words = self.q.get("words")
         self.text = w.Textarea(value=value if isinstance(value, str) else "", rows=8,
                                description=_("Your answer"), placeholder=_("Write your answer here."),
-                               continuous_update=True, layout=_full(flex_flow="column"),
-                               style={"description_width": "initial"})
-        self.count = w.HTML("", layout=_full())
+                               continuous_update=True, layout=kit.layout(width="100%", flex_flow="column"),
+                               style=kit.style(w.Textarea, description_width="initial"))
+        self.count = kit.html("")
         self.update_count()
         self.text.observe(self._typed, "value")
-        return w.VBox([self.text, self.count], layout=_full())
+        return kit.vbox([self.text, self.count])
 
     def _typed(self, change) -> None:
         self.update_count()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from casuslab.student import feedback
+from casuslab.student import feedback, kit
 from casuslab.student.markup import esc, markdown
 from casuslab.student.questions import VIEWS, QuestionView
 
@@ -19,9 +19,10 @@ class StageView:
         self.stage_id = stage_id
         self.index = case.index[stage_id]
         self.stage = case.spec["stages"][self.index]
-        self.box = w.VBox(layout=w.Layout(width="100%"))
-        self.box.add_class("casuslab-stage")
+        self.box = kit.vbox(css="casuslab-stage")
         self.questions: list[QuestionView] | None = None
+        self.confirm_box: w.VBox | None = None
+        self.placeholder: w.HTML | None = None
         self.state = ""
         self.confirming = False
 
@@ -35,21 +36,24 @@ class StageView:
             view_class = VIEWS.get(question.get("type"))
             if view_class is not None:
                 self.questions.append(view_class(case, question, n, answers.get(question["id"]), case.changed))
-        self.header = w.HTML(layout=w.Layout(width="100%"))
-        self.story = w.HTML(f'<div class="casuslab-story">{markdown(self.stage.get("text"))}</div>',
-                            layout=w.Layout(width="100%"))
-        self.submit_button = w.Button(description=_("Submit"), button_style="primary", icon="check",
-                                      tooltip=_("Submit this part: your answers are then locked"))
+        self.header = kit.html()  # kicker, title and story
+        self.submit_button = kit.button(_("Submit"), _("Submit this part: your answers are then locked"),
+                                        button_style="primary", icon="check")
         self.submit_button.on_click(case.guarded(lambda b: self.ask_confirmation()))
-        self.confirm_text = w.HTML(layout=w.Layout(width="100%"))
-        self.yes_button = w.Button(description=_("Yes, submit"), button_style="danger")
-        self.no_button = w.Button(description=_("Back to my answers"))
-        self.yes_button.on_click(case.guarded(lambda b: self.case.submit(self)))
-        self.no_button.on_click(case.guarded(lambda b: self.cancel_confirmation()))
-        self.confirm_box = w.VBox([self.confirm_text, w.HBox([self.yes_button, self.no_button])],
-                                  layout=w.Layout(width="100%"))
-        self.confirm_box.add_class("casuslab-confirm")
-        self.result = w.HTML(layout=w.Layout(width="100%"))
+        self.result = kit.html()
+
+    def _confirm_box(self) -> w.VBox:
+        """The confirmation step, built the first time the student presses Submit."""
+        if self.confirm_box is None:
+            _ = self.case.gettext
+            self.confirm_text = kit.html()
+            self.yes_button = kit.button(_("Yes, submit"), button_style="danger")
+            self.no_button = kit.button(_("Back to my answers"))
+            self.yes_button.on_click(self.case.guarded(lambda b: self.case.submit(self)))
+            self.no_button.on_click(self.case.guarded(lambda b: self.cancel_confirmation()))
+            self.confirm_box = kit.vbox([self.confirm_text, kit.hbox([self.yes_button, self.no_button])],
+                                        css="casuslab-confirm")
+        return self.confirm_box
 
     def unanswered(self) -> int:
         return sum(1 for q in self.questions or [] if not q.answered() and q.kind != "order")
@@ -63,6 +67,7 @@ class StageView:
         if missing:
             text += " " + self.case.ngettext("{n} question has no answer yet.",
                                              "{n} questions have no answer yet.", missing).format(n=missing)
+        self._confirm_box()
         self.confirm_text.value = f"<p>{esc(text)}</p>"
         self.confirming = True
         self.update()
@@ -77,13 +82,16 @@ class StageView:
         """Redraw for the case's state (closed, skipped, open or submitted)."""
         case, _ = self.case, self.case.gettext
         state = case.state_of(self.stage_id)
-        children: list[w.Widget] = [case.style]
+        children: list[w.Widget] = []
         self.box.remove_class("casuslab-closed")
         if state in (CLOSED, SKIPPED):
             self.box.add_class("casuslab-closed")
             text = _("This part opens once you have submitted the previous part.") if state == CLOSED else \
                 _("This part is not on your path through the case.")
-            children.append(w.HTML(f'<p class="casuslab-placeholder">{esc(text)}</p>'))
+            if self.placeholder is None:
+                self.placeholder = kit.html()
+            self.placeholder.value = f'<p class="casuslab-placeholder">{esc(text)}</p>'
+            children.append(self.placeholder)
             self.box.children = children
             self.state = state
             return
@@ -91,11 +99,13 @@ class StageView:
             self._build()
         position = case.position(self.stage_id)
         kicker = _("Part {n}").format(n=position) if position else ""
-        self.header.value = (f'<p class="casuslab-kicker">{esc(kicker)}</p>'
-                             f'<h2>{esc(self.stage.get("title"))}</h2>')
-        children += [self.header, self.story] + [q.box for q in self.questions]
+        header = (f'<p class="casuslab-kicker">{esc(kicker)}</p><h2>{esc(self.stage.get("title"))}</h2>'
+                  f'<div class="casuslab-story">{markdown(self.stage.get("text"))}</div>')
+        if self.header.value != header:
+            self.header.value = header
+        children += [self.header] + [q.box for q in self.questions]
         if state == OPEN:
-            children.append(self.confirm_box if self.confirming else self.submit_button)
+            children.append(self._confirm_box() if self.confirming else self.submit_button)
         else:
             self.confirming = False
             if self.state != SUBMITTED:
