@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import pwd
 from pathlib import Path
 
-from casuslab.hub import harness
+from casuslab.hub import harness, runner
 from casuslab.hub.harness import ENV, Installation, setup_sh
 
 ROOT = harness.ROOT
@@ -16,6 +17,8 @@ ASSIGNMENT = "casus"
 GROUP = "clt-users"
 LECTURER = "clt-lect"
 STUDENTS = ["clt-s1", "clt-s2", "clt-s3"]
+SERVICE_COURSE = "hubtest-shared"  # mode "service", added in the PostgreSQL run
+GRADERS = ["clt-g1", "clt-g2"]
 
 
 def check_idempotent(base: Path, argv: list[str]) -> None:
@@ -38,9 +41,26 @@ def seed_course(install: Installation) -> None:
     harness.seed_course(install, ASSIGNMENT, [DATA / f"{SID}.yaml"], DATA / "references.yaml")
 
 
+def add_service_course(base: Path, argv: list[str]) -> None:
+    """A second course on the same hub, graded by two graders in a shared formgrader service."""
+    other = list(argv)
+    i = other.index("--course")
+    other[i + 1] = SERVICE_COURSE
+    i = other.index("--lecturer")
+    other[i:i + 2] = ["--graders", ",".join(GRADERS), "--service-port", str(runner.free_port())]
+    done = setup_sh(other)
+    assert done.returncode == 0, done.stderr
+    settings = json.loads((base / "etc" / "hub.json").read_text())
+    assert [c["id"] for c in settings["courses"]] == [COURSE, SERVICE_COURSE]
+
+
 def installation(base: Path, gradebook: str, pg=None):
-    return harness.installation(base, COURSE, LECTURER, STUDENTS, GROUP, gradebook, pg,
-                                after_setup=check_idempotent)
+    def after_setup(base: Path, argv: list[str]) -> None:
+        check_idempotent(base, argv)
+        if gradebook == "postgresql":
+            add_service_course(base, argv)
+
+    return harness.installation(base, COURSE, LECTURER, STUDENTS, GROUP, gradebook, pg, after_setup=after_setup)
 
 
 def stage_answers() -> dict:

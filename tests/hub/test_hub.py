@@ -25,6 +25,7 @@ import pytest
 import hubkit
 from casuslab.hub.browser import answer_first_stage
 from casuslab.hub.harness import Installation
+from casuslab.hub.runner import request
 from hubkit import ASSIGNMENT, COURSE, LECTURER, SID, STUDENTS
 
 pytestmark = pytest.mark.hub
@@ -85,6 +86,8 @@ def round_trip(inst: Installation) -> None:
     assert not list(released.glob("*.answers.json"))
 
     check_formgrader_only_for_lecturer(inst)
+    if inst.gradebook == "postgresql":
+        check_shared_formgrader(inst)
 
     # 2. the students fetch
     with inst.timed("3 fetches"):
@@ -142,13 +145,30 @@ def check_formgrader_only_for_lecturer(inst) -> None:
         assert '"status": true' not in r.text
     # nor can a student reach the lecturer's server at all
     other = inst.hub.server_url(LECTURER) + "/formgrader/api/status"
-    from casuslab.hub.runner import request
-
     r = request("GET", other, inst.token(STUDENTS[0]))
     assert r.status == 403 and '"status": true' not in r.text
     # and the lab plugins are off for students, on for the lecturer
     assert "@jupyter/nbgrader:formgrader" in disabled_plugins(inst, STUDENTS[0])
     assert "@jupyter/nbgrader:formgrader" not in disabled_plugins(inst, LECTURER)
+
+
+def check_shared_formgrader(inst) -> None:
+    """The second course's formgrader, a hub service: its graders get in; students and others do not."""
+    url = f"{inst.hub.url}/services/{hubkit.SERVICE_COURSE}/formgrader/api/status"
+    deadline = time.monotonic() + 60
+    for grader in hubkit.GRADERS:
+        inst.hub.add_user(grader)
+        while True:
+            r = request("GET", url, inst.token(grader))
+            if r.status == 200 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)  # the service may still be starting
+        assert r.status == 200 and json.loads(r.text) == {"status": True}, (grader, r.status, r.text[:300])
+    for outsider in (STUDENTS[0], LECTURER):
+        r = request("GET", url, inst.token(outsider))
+        assert r.status == 403 and '"status": true' not in r.text, (outsider, r.status)
+    root = Path(next(c["root"] for c in inst.settings["courses"] if c["id"] == hubkit.SERVICE_COURSE))
+    assert root.parent.parent.stat().st_mode & 0o777 == 0o700  # grader-<course>'s home
 
 
 def disabled_plugins(inst, user: str) -> list[str]:

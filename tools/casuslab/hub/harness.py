@@ -214,6 +214,7 @@ def installation(base: Path, course: str, lecturer: str, students: list[str], gr
     Raises HarnessError on exit when a process of a test account outlived the hub.
     """
     remove_leftovers([*students, lecturer])
+    before = {entry.pw_name for entry in pwd.getpwall()}
     made: list[str] = []
     hub = None
     failed = False
@@ -244,6 +245,12 @@ def installation(base: Path, course: str, lecturer: str, students: list[str], gr
         left = {}
         if hub is not None:
             hub.stop()
+        try:  # staff accounts setup.sh made on the way (graders, grader-<course>)
+            staff = [a for c in json.loads((base / "etc" / "hub.json").read_text())["courses"]
+                     for a in [c["owner"], *c["graders"]]]
+        except (OSError, ValueError, KeyError):
+            staff = []
+        made += [a for a in dict.fromkeys(staff) if a not in before and a not in made and accounts.exists(a)]
         # a kernel exits shortly after its server (ipykernel polls for its parent): grace period
         uids = [pwd.getpwnam(n).pw_uid for n in made if accounts.exists(n)]
         deadline = time.monotonic() + 15
@@ -257,7 +264,7 @@ def installation(base: Path, course: str, lecturer: str, students: list[str], gr
                     left[name] = [accounts.describe(pid) for pid in pids]
                     accounts.stop_processes(uid)
         for name in made:
-            accounts.remove_account(name, accounts.STAFF_MARK if name == lecturer else accounts.DEMO_MARK)
+            accounts.remove_account(name, accounts.STAFF_MARK if name not in students else accounts.DEMO_MARK)
         accounts.remove_group(group)
         if left and not failed:
             raise HarnessError(f"user processes left running after the hub stopped: {left}")
