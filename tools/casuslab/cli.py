@@ -94,7 +94,7 @@ def preview(
 @app.command()
 def lab(
     workspace: Path = typer.Option(Path("workspace"), "--workspace", help="the student workspace (built here; answers are kept)"),
-    port: Optional[int] = typer.Option(None, "--port", help="the port on 127.0.0.1 (default: 8888, or a free one)"),
+    port: Optional[int] = typer.Option(None, "--port", help="the port on 127.0.0.1 (default: 8888, or a free one; 0: any free port)"),
     no_browser: bool = typer.Option(False, "--no-browser", help="do not open a browser"),
     course: Path = typer.Option(Path("course"), "--course", help="the course folder holding course.yaml"),
     scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="where the scenarios are (default: scenarios/ beside the course folder)"),
@@ -102,7 +102,7 @@ def lab(
     """Build the course in practice mode into a workspace and open it in JupyterLab (Ctrl+C stops)."""
     from casuslab.lab import run_lab
 
-    raise typer.Exit(run_lab(workspace, course, scenarios, port or 8888, not no_browser))
+    raise typer.Exit(run_lab(workspace, course, scenarios, 8888 if port is None else port, not no_browser))
 
 
 _COURSE_HELP = "de cursusmap (nbgrader's course root, met course.yaml)"
