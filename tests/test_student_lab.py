@@ -90,3 +90,53 @@ def test_jupyterlab_is_started_for_a_student(tmp_path):
     assert json.loads(news.read_text())["fetchNews"] == "false"
     assert launch.env["JUPYTER_CONFIG_DIR"] == str(tmp_path / "state" / "config")
     assert "NBGRADER_EXECUTION" not in launch.env
+
+
+def test_casuslab_lab_serves_the_index_and_stops_on_ctrl_c(tmp_path):
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    ws = tmp_path / "ws"
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    proc = subprocess.Popen([sys.executable, "-m", "casuslab.cli", "lab", "--no-browser", "--workspace", str(ws),
+                             "--course", str(ROOT / "course"), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                            start_new_session=True)
+    lines: list[str] = []
+    try:
+        url = None
+        deadline = time.monotonic() + 120
+        while "Ctrl+C" not in "".join(lines) and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            found = re.search(r"(http://127\.0\.0\.1:\d+/lab/tree/index\.ipynb\?token=\w+)", line)
+            url = found.group(1) if found else url
+        assert url and "Ctrl+C" in "".join(lines), "".join(lines)
+        assert ":8888/" not in url  # --port 0: any free port
+        base, token = url.split("/lab/")[0], url.split("token=")[1]
+        for _ in range(100):
+            try:
+                request = urllib.request.Request(f"{base}/api/contents/index.ipynb?content=0",
+                                                 headers={"Authorization": f"token {token}"})
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    assert json.loads(response.read())["name"] == "index.ipynb"
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("JupyterLab never answered")
+        os.killpg(proc.pid, signal.SIGINT)            # what Ctrl+C in the terminal does
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 0, "".join(lines) + out
+    assert "JupyterLab is gestopt" in out and "Traceback" not in out
