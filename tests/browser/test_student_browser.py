@@ -33,7 +33,8 @@ def assert_axe_clean(page) -> None:
         const probe = document.createElement('div');
         probe.id = 'axe-probe';
         probe.innerHTML = '<input type="checkbox">';
-        document.querySelector('.jp-OutputArea').appendChild(probe);
+        const areas = document.querySelectorAll('.jp-OutputArea');
+        areas[areas.length - 1].appendChild(probe);
     }""")
     assert any(v["id"] == "label" for v in axe(page)["violations"]), "axe did not run on the output areas"
     page.evaluate("() => document.getElementById('axe-probe').remove()")
