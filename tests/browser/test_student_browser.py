@@ -92,6 +92,7 @@ def test_a_student_works_through_a_branch_and_everything_survives(tmp_path):
         assert "16 woorden" in third.locator(".casuslab-words").inner_text()
         submit(page, third)
         assert "Modelantwoord" in third.inner_text() and "einde van de casus" in third.inner_text()
+        third.screenshot(path=str(ARTIFACTS / "student-stage-end.png"))
         assert_axe_clean(page)
 
         doc = answers(workspace)

@@ -99,6 +99,7 @@ def markdown(text: str | None, heading_offset: int = 2) -> str:
 CSS = """
 .jp-Cell:has(.casuslab-stage) .jp-Cell-inputWrapper:has(.jp-InputPlaceholder),
 .jp-Cell:has(.casuslab-setup) .jp-Cell-inputWrapper:has(.jp-InputPlaceholder) { display: none; }
+.casuslab-stage, .casuslab-question, .casuslab-statusbar, .casuslab-confirm { box-sizing: border-box; }
 .casuslab-stage { border-left: 4px solid var(--jp-brand-color1, #1565c0); padding: 4px 0 8px 16px;
   margin: 4px 0 8px 0; max-width: 52rem; color: var(--jp-ui-font-color1, #1a1a1a); }
 .casuslab-stage.casuslab-closed { border-left-color: var(--jp-border-color2, #c8c8c8); }
@@ -136,7 +137,7 @@ CSS = """
 .casuslab-scale-legend { font-size: 12px; color: #4a4a4a; }
 .casuslab-words { font-size: 12px; color: #4a4a4a; }
 .casuslab-words-off { color: #8a4b00; }
-.casuslab-question textarea { font-size: 14px; line-height: 1.5; }
+.casuslab-question textarea { font-size: 14px; line-height: 1.5; font-family: var(--jp-ui-font-family, sans-serif); }
 .casuslab-feedback { margin-top: 6px; }
 .casuslab-feedback ul { margin: 4px 0; padding-left: 20px; }
 .casuslab-badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 700;
