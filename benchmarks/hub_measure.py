@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import pwd
 import shutil
 import statistics
 import sys
@@ -40,8 +41,6 @@ TOTAL = 8.0
 
 
 def user_memory(inst, user: str) -> dict:
-    import pwd
-
     return harness.memory(accounts.processes_of(pwd.getpwnam(user).pw_uid))
 
 
@@ -63,6 +62,8 @@ def measure(users: int) -> dict:
                 inst.hub.wait_ready([inst.lecturer, *students], timeout=600)
             time.sleep(2)  # let the servers finish their start-up work
             idle = {s: user_memory(inst, s) for s in students}
+            spawn_cpu = [harness.cpu_seconds(accounts.processes_of(pwd.getpwnam(s).pw_uid)) for s in students]
+            out["spawn_cpu_s_mean"] = round(statistics.mean(spawn_cpu), 2)
             with inst.timed("assign + release"):
                 inst.casuslab("assign", ASSIGNMENT)
                 inst.casuslab("release", ASSIGNMENT)
@@ -138,7 +139,8 @@ def main() -> int:
     print(f"  hub start                        {result['hub_start_s']:6.1f} s")
     print(f"  hub + proxy + culler memory      {result['hub_memory']['pss_mib']:6.1f} MiB PSS "
           f"({result['hub_memory']['rss_mib']} MiB RSS)")
-    print(f"  {result['users'] + 1} servers started in parallel  {t['spawn']:6.1f} s")
+    print(f"  {result['users'] + 1} servers started in parallel  {t['spawn']:6.1f} s "
+          f"({result['spawn_cpu_s_mean']} s of CPU each)")
     for key, label in (("server_idle", "server, idle"), ("server_with_idle_kernel", "server + idle kernel")):
         m = result[key]
         print(f"  per student: {label:<20}{m['pss_mean_mib']:6.1f} MiB PSS mean, {m['pss_max_mib']} max "

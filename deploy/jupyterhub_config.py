@@ -143,3 +143,8 @@ if _harness_token:
 c.JupyterHub.load_groups = groups
 c.JupyterHub.load_roles = roles
 c.JupyterHub.services = services
+
+# Site settings that setup.sh never overwrites (the real authenticator, TLS, ...): docs/deploy.md.
+_local = os.path.join(HERE, "jupyterhub_config.local.py")
+if os.path.exists(_local):
+    load_subconfig(_local)  # noqa: F821

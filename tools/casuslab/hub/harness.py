@@ -162,6 +162,19 @@ def memory(pids: list[int]) -> dict:
     return {"pss_mib": round(pss / 1024, 1), "rss_mib": round(rss / 1024, 1), "processes": len(pids)}
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) these processes used so far, waited-for children included."""
+    ticks = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            ticks += sum(int(x) for x in fields[11:15])
+        except (OSError, IndexError, ValueError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def descendants(root: int) -> list[int]:
     """``root`` and every process below it."""
     parents = {}
