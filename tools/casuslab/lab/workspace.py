@@ -12,7 +12,7 @@ never touches an answers file.
 
 from __future__ import annotations
 
-import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,7 +110,7 @@ def build_workspace(course_dir: Path | str, workspace: Path | str, scenarios_dir
         wanted += [(sid, False) for sid in assignment.scenarios]
     result = Workspace(root=root, title=course.title)
     seen: set[str] = set()
-    language = "nl"
+    languages: Counter[str] = Counter()
     for sid, primer in wanted:
         if sid in seen:
             continue
@@ -133,23 +133,13 @@ def build_workspace(course_dir: Path | str, workspace: Path | str, scenarios_dir
                               (folder / f"{sid}.case.json", case_json_bytes(case))):
             if write_if_changed(path, content):
                 result.written.append(path)
-        if not primer and spec.get("language") in ("nl", "fr", "en") and not result.entries:
-            language = spec["language"]
         result.entries.append(Entry(id=sid, title=spec["title"], theme=spec["theme"], primer=primer,
                                     path=f"{spec['theme']}/{sid}.ipynb", level=spec.get("level"),
                                     minutes=spec.get("minutes")))
+        languages[spec.get("language", "nl")] += 1
+    language = languages.most_common(1)[0][0] if languages else "nl"  # the index speaks the course's language
     index = notebook_bytes(index_notebook(course.title, result.entries, language))
     if write_if_changed(root / INDEX, index):
         result.written.append(root / INDEX)
     return result
 
-
-def answers_files(root: Path) -> dict[str, bytes]:
-    """Every answers file in a workspace with its content (for checks that nothing was lost)."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(Path(root).rglob("*.answers*.json"))}
-
-
-def describe(result: Workspace) -> str:
-    """A short summary for the terminal."""
-    counts = json.dumps({"notebooks": len(result.entries), "changed": len(result.written)})
-    return f"{result.root}: {counts}"
