@@ -66,7 +66,9 @@ def run_release(course_dir: Path, assignment: str) -> int:
 
 def run_collect(course_dir: Path, assignment: str) -> int:
     course = open_course(course_dir)
-    run_nbgrader(course, "collect", assignment, "--update")
+    # a submission folder not owned by the student it names is refused (casuslab.hub.collect)
+    run_nbgrader(course, "collect", assignment, "--update",
+                 "--ExchangeFactory.collect=casuslab.hub.collect.OwnerCheckedCollect")
     from casuslab.grade.fast import submitted_students
 
     count = len(submitted_students(course, assignment))
