@@ -140,3 +140,46 @@ def test_casuslab_lab_serves_the_index_and_stops_on_ctrl_c(tmp_path):
             proc.wait()
     assert proc.returncode == 0, "".join(lines) + out
     assert "JupyterLab is gestopt" in out and "Traceback" not in out
+
+
+def _answer_everything(case) -> None:
+    """Give every question of the open stage a valid answer through its widget, like a student."""
+    view = case.views[case.frontier()]
+    for q in view.questions:
+        if q.kind == "single":
+            q.radio.index = len(q.ids) - 1
+        elif q.kind == "multiple":
+            q.boxes[0][1].value = True
+        elif q.kind == "order":
+            q.move(0, +1)
+        elif q.kind == "scale":
+            q.buttons.value = q.values[-1]
+        elif q.kind == "open":
+            q.text.value = "Mijn antwoord met een afweging en een verwijzing naar het beroepsgeheim."
+
+
+def test_every_notebook_of_the_course_can_be_worked_through(tmp_path):
+    import contextlib
+    import io
+
+    from casuslab.student import open_case
+
+    result = build_workspace(ROOT / "course", tmp_path / "ws")
+    with contextlib.redirect_stdout(io.StringIO()):  # display() without a kernel prints reprs
+        for entry in result.entries:
+            folder = tmp_path / "ws" / entry.theme
+            case = open_case(entry.id, folder, show=False)
+            assert case.__class__.__name__ == "Case", entry.id
+            for stage in case.spec["stages"]:
+                case.stage(stage["id"])
+            for _ in range(len(case.spec["stages"])):
+                if case.finished():
+                    break
+                _answer_everything(case)
+                case.flush()
+                case.submit(case.views[case.frontier()])
+            assert case.finished() and case.error is None, (entry.id, case.error)
+            doc = json.loads((folder / f"{entry.id}.answers.json").read_text(encoding="utf-8"))
+            assert doc["submitted_stages"] == case.reached(), entry.id
+            shown = " ".join(v.result.value for v in case.views.values() if v.state == "submitted")
+            assert "einde van de casus" in shown, entry.id
