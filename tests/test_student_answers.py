@@ -239,3 +239,19 @@ def test_unknown_fields_and_odd_stamps_survive_a_rewrite(tmp_path):
     assert doc["answers"] == {"reactie": "b", "urgentie": 5}
     assert doc["note"] == "kept"
     assert os.access(path, os.R_OK)
+
+
+def test_a_stage_submitted_in_another_tab_is_locked_for_this_one(tmp_path):
+    clock = ticking()
+    stage_of = {"reactie": "telefoon", "stappen": "overleg"}
+    tab1 = AnswersStore(tmp_path, SID, clock=clock, stage_of=stage_of)
+    tab2 = AnswersStore(tmp_path, SID, clock=clock, stage_of=stage_of)
+    tab1.load()
+    tab2.load()
+    tab1.set("reactie", "b")
+    tab1.submit("telefoon")
+    tab2.set("reactie", "a")          # later, but its stage is submitted: it may not change any more
+    tab2.set("stappen", ["wie"])      # another stage: fine
+    doc = on_disk(tmp_path)
+    assert doc["answers"] == {"reactie": "b", "stappen": ["wie"]}
+    assert tab2.answers["reactie"] == "b" and tab2.submitted == ["telefoon"]

@@ -73,8 +73,10 @@ def _reason(exc: OSError) -> str:
 class AnswersStore:
     """One scenario's answers, in memory and on disk (``<folder>/<id>.answers.json``)."""
 
-    def __init__(self, folder: Path | str, scenario_id: str, clock: Callable[[], str] = now):
+    def __init__(self, folder: Path | str, scenario_id: str, clock: Callable[[], str] = now,
+                 stage_of: dict[str, str] | None = None):
         self.folder = Path(folder)
+        self.stage_of = stage_of or {}  # question id -> stage id: a stage submitted elsewhere is locked
         self.scenario_id = scenario_id
         self.path = self.folder / f"{scenario_id}.answers.json"
         self.lock_path = self.folder / f".{scenario_id}.answers.lock"
@@ -191,8 +193,17 @@ class AnswersStore:
                 handle.close()
 
     def _merge(self, disk: dict) -> None:
-        """Fold another writer's saved answers into ours, question by question."""
+        """Fold another writer's saved answers into ours, question by question.
+
+        The later ``saved_at`` wins; but an answer we changed in a stage that another
+        writer has submitted meanwhile loses: a submitted stage is locked.
+        """
         stamps = disk.get("saved_at") if isinstance(disk.get("saved_at"), dict) else {}
+        closed = {s for s in disk.get("submitted_stages") or [] if isinstance(s, str)} - set(self.submitted)
+        for qid in [q for q in self.dirty if self.stage_of.get(q) in closed]:
+            self.dirty.discard(qid)
+            self.answers.pop(qid, None)
+            self.saved_at.pop(qid, None)
         for qid, value in disk["answers"].items():
             theirs = stamps.get(qid)
             if qid not in self.answers or _when(theirs) > _when(self.saved_at.get(qid)):

@@ -63,7 +63,8 @@ class Case:
         self.tr = translator(language_of(spec))
         self.language = language_of(spec)
         self.index = paths.stage_index(spec)
-        self.store = AnswersStore(folder, self.scenario_id)
+        stage_of = {q["id"]: s["id"] for s in spec.get("stages", []) for q in s.get("questions") or []}
+        self.store = AnswersStore(folder, self.scenario_id, stage_of=stage_of)
         self.views: dict[str, StageView] = {}
         self._lock = threading.RLock()
         self._cancel: Callable[[], Any] | None = None
@@ -229,12 +230,15 @@ class Case:
     def save_now(self) -> None:
         with self._lock:
             self._cancel = None
+            submitted = len(self.store.submitted)
             try:
                 self.store.save()
             except SaveError as exc:
                 self.show_saved(self.reason(exc))
                 return
             self.show_saved()
+            if len(self.store.submitted) != submitted:  # another tab submitted a stage: lock it here too
+                self.refresh()
 
     def flush(self) -> None:
         """Write what is still waiting (typed text) right now."""
