@@ -71,11 +71,15 @@ def round_trip(inst: Installation) -> None:
     users = [LECTURER, *STUDENTS]
     for user in users:
         assert Path(pwd.getpwnam(user).pw_dir).stat().st_mode & 0o777 == 0o700  # pitfall 1
+    assert re.search(r"^HOME_MODE\s+0700$", Path("/etc/login.defs").read_text(), re.M)
+    loose = Path(pwd.getpwnam(STUDENTS[2]).pw_dir)
+    os.chmod(loose, 0o755)  # a home made by other means: the hub tightens it before the server starts
     t = time.perf_counter()
     for user in users:
         inst.hub.spawn(user)
     inst.hub.wait_ready(users)
     inst.timings["4 spawns"] = time.perf_counter() - t
+    assert loose.stat().st_mode & 0o777 == 0o700
 
     # 1. the lecturer builds and releases (as in a terminal of the hub)
     with inst.timed("assign + release"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import os
 import pwd
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -48,6 +49,26 @@ def test_refuses_without_systemd(tmp_path):
     assert not Path("/srv/casuslab-test-never").exists()
     with pytest.raises(KeyError):
         pwd.getpwnam("clt-nosystemd")
+
+
+def test_refuses_an_environment_students_cannot_run(tmp_path):
+    """Pitfall 2: a Python or a prefix under a private folder (such as /root) is refused at once."""
+    if os.geteuid() != 0:
+        pytest.skip("the check comes after the root check")
+    private = tmp_path / "private"
+    private.mkdir()
+    real = private / "python3"
+    shutil.copy("/usr/bin/python3", real)
+    os.chmod(private, 0o700)
+    base = ["--no-systemd", "--course", "x-course", "--lecturer", "clt-private",
+            "--config-dir", str(tmp_path / "etc"), "--exchange", "/srv/casuslab-test-never/exchange"]
+    for extra in (["--python", str(real), "--prefix", str(tmp_path / "env")],
+                  ["--prefix", str(private / "env")]):
+        done = run_setup(base + extra)
+        assert done.returncode == 2 and "other users cannot enter" in done.stderr, done.stderr
+    assert not (tmp_path / "env").exists() and not (private / "env").exists()
+    with pytest.raises(KeyError):
+        pwd.getpwnam("clt-private")
 
 
 def test_help_needs_no_root():

@@ -86,6 +86,12 @@ def plan(argv: list[str]) -> tuple[Settings, Path, object]:
             used.add(c.service_port)
     if not Path(args.python).is_file():
         raise SetupError(f"--python {args.python} does not exist (apt-get install python3 python3-venv)")
+    for what, path in (("--python", Path(os.path.realpath(args.python))), ("--prefix", Path(merged.prefix))):
+        private = [p for p in path.parents if p.exists() and p.stat().st_mode & 0o005 != 0o005]
+        if private:
+            raise SetupError(f"{what} {path} lies in {private[0]}, which other users cannot enter, so "
+                             "students could not start their servers: use Debian's /usr/bin/python3 "
+                             "and a prefix such as /opt/casuslab")
     return merged, repo, args
 
 
@@ -140,10 +146,6 @@ def shared_environment(settings: Settings, repo: Path, python: str) -> None:
         run(pip + ["--no-deps", "--no-build-isolation", "--force-reinstall", str(repo)], cwd="/")
     stamps.write_text(f"{deps}\n{code}\n")
     run(["chmod", "-R", "a+rX,go-w", str(prefix)])
-    for parent in prefix.parents:
-        if parent.stat().st_mode & 0o005 != 0o005:
-            raise SetupError(f"{parent} is not readable by every user, so students could not start "
-                             f"their servers: choose another --prefix")
     site = Path(run([str(prefix / "bin" / "python"), "-c",
                      "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip())
     _write(site / "casuslab-fast-start.pth", FAST_START)
