@@ -40,6 +40,9 @@ def nbgrader(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 SECOND = "politie-tweede"
 
 
+DUE = "2026-12-01T10:00:00+01:00"  # simulate.make_submission submits at exactly this moment by default
+
+
 def write_course(base: Path, mode: str = "exam", second: bool = False) -> Path:
     """base/scenarios (the contract example) and base/course/course.yaml with one assignment.
 
@@ -56,7 +59,8 @@ def write_course(base: Path, mode: str = "exam", second: bool = False) -> Path:
     course.mkdir(exist_ok=True)
     (course / "course.yaml").write_text(
         f"format: casuslab/course-v1\ncourse_id: {COURSE_ID}\ntitle: Testcursus\nassignments:\n"
-        f"  - id: {ASSIGNMENT}\n    mode: {mode}\n    scenarios: [{SID}{', ' + SECOND if second else ''}]\n",
+        f"  - id: {ASSIGNMENT}\n    mode: {mode}\n    scenarios: [{SID}{', ' + SECOND if second else ''}]\n"
+        f"    due: {DUE}\n",
         encoding="utf-8")
     grading = base / "grading"
     grading.mkdir(exist_ok=True)
@@ -86,14 +90,18 @@ def spec(sid: str = SID) -> dict:
     return spec
 
 
-def cohort(course: Path, members: list[tuple[str, str | None]], prefix: str = "st", sids: tuple = (SID,)) -> list[str]:
-    """Submissions in submitted/ (as nbgrader collect leaves them), seeded per student."""
+def cohort(course: Path, members: list[tuple[str, str | None]], prefix: str = "st", sids: tuple = (SID,),
+           late: tuple = ()) -> list[str]:
+    """Submissions in submitted/ (as nbgrader collect leaves them), seeded per student; ``late``: indexes a day late."""
+    import datetime as dt
+
     from casuslab.grade.simulate import make_submission
 
     students = []
     for i, (profile, breakage) in enumerate(members):
         student = f"{prefix}{i}"
-        make_submission(course, student, ASSIGNMENT, [spec(s) for s in sids], profile, random.Random(i), breakage)
+        when = dt.datetime(2026, 12, 2 if i in late else 1, 9, 0, tzinfo=dt.timezone.utc)
+        make_submission(course, student, ASSIGNMENT, [spec(s) for s in sids], profile, random.Random(i), breakage, when)
         students.append(student)
     return students
 

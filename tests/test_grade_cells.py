@@ -119,3 +119,12 @@ def test_unanswered_open_question(tmp_path, monkeypatch, capsys, spec):
     monkeypatch.setattr(grading, "_here", lambda: tmp_path)
     grading.show_open_answer(SID, "motivering", json.dumps(open_question(spec, "motivering")))
     assert "niet beantwoord" in capsys.readouterr().out
+
+
+def test_a_linked_answers_file_is_not_read(tmp_path):
+    secret = tmp_path / "elders.json"
+    secret.write_text(json.dumps(doc(reactie="b")), encoding="utf-8")
+    (tmp_path / f"{SID}.answers.json").symlink_to(secret)
+    found, error = grading.read_document(tmp_path, SID)
+    assert found is None and "not a regular file" in error
+    assert grading.dutch_error(error) == "het antwoordbestand kon niet gelezen worden"

@@ -36,8 +36,11 @@ PARITY_COHORT = [
 def test_parity_with_nbgrader_autograde(template, tmp_path):
     a = kit.copy_course(template, tmp_path / "a")
     b = kit.copy_course(template, tmp_path / "b")
-    students = kit.cohort(a, PARITY_COHORT)
-    assert kit.cohort(b, PARITY_COHORT) == students
+    for course in (a, b):  # late work scores 0: nbgrader's LateSubmissionPlugin, configured
+        with (course / "nbgrader_config.py").open("a", encoding="utf-8") as fh:
+            fh.write('c.LateSubmissionPlugin.penalty_method = "zero"\n')
+    students = kit.cohort(a, PARITY_COHORT, late=(1, 2))
+    assert kit.cohort(b, PARITY_COHORT, late=(1, 2)) == students
 
     done = kit.nbgrader("autograde", kit.ASSIGNMENT, cwd=a)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -51,6 +54,7 @@ def test_parity_with_nbgrader_autograde(template, tmp_path):
               for s in students}
     assert closed["st0"] == 8.0 and closed["st3"] == 0.0 and 0 < closed["st2"] < 8
     assert ("st6", "timestamp") not in want                                       # no notebook, no submission
+    assert want[("st2", kit.SID, "penalty")] > 0 and want[("st0", kit.SID, "penalty")] is None   # late, on time
     assert want[("st0", kit.SID, "task-motivering")] == (None, None, True)        # an answered open question waits
     # formgrader shows the same printed outputs
     for student in students:

@@ -142,10 +142,11 @@ def _timestamp(folder: Path, student: str, run: GradeRun) -> tuple[Any, str | No
     from nbgrader.utils import parse_utc
 
     path = folder / "timestamp.txt"
-    if not path.is_file():
+    if not path.is_file() or path.is_symlink():
         return None, None
     try:
-        text = path.read_bytes()[:200].decode("utf-8").strip()
+        with path.open("rb") as fh:
+            text = fh.read(200).decode("utf-8").strip()
     except (OSError, UnicodeDecodeError):
         text = "?"
     if not text:
@@ -173,6 +174,8 @@ def _unexpected(folder: Path, plans: list[NotebookPlan]) -> list[str]:
 def _load_notebook(path: Path, fallback: dict) -> tuple[dict, str | None]:
     """The submitted notebook as JSON, or the released one with the reason."""
     try:
+        if path.is_symlink() or not path.is_file():
+            return copy.deepcopy(fallback), "het notebook is geen gewoon bestand"
         if path.stat().st_size > MAX_NOTEBOOK_BYTES:
             return copy.deepcopy(fallback), "het notebook is te groot"
         data = json.loads(path.read_bytes().decode("utf-8"))
@@ -204,12 +207,11 @@ def _grading_outputs(cell_plan: Any, plan: NotebookPlan, doc: Any, error: str | 
 
 def _autograde_score(cell: dict, points: float) -> float:
     """nbgrader's own verdict on the cell (``nbgrader.utils.determine_grade``)."""
-    import nbformat
+    from nbformat.notebooknode import NotebookNode
     from nbgrader.utils import determine_grade
 
-    node = nbformat.from_dict(cell)
-    node.metadata.setdefault("nbgrader", {})
-    node.metadata.nbgrader.update({"grade": True, "solution": False, "points": points})
+    node = NotebookNode(cell_type="code", outputs=[NotebookNode(o) for o in cell.get("outputs", [])],
+                        metadata=NotebookNode(nbgrader=NotebookNode(grade=True, solution=False, points=points)))
     score, _ = determine_grade(node)
     return float(score)
 
@@ -294,7 +296,7 @@ def _collect_open(plan: NotebookPlan, student: str, doc: Any, error: str | None,
             else:
                 value = None
         elif error:
-            status = "invalid"
+            status = "unanswered" if error.startswith("no answers file") else "invalid"
         run.open_answers.append(OpenAnswer(student, plan.name, cell.qid, value, question, status))
 
 
