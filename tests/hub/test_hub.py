@@ -90,6 +90,9 @@ def round_trip(inst: Installation) -> None:
     assert not list(released.glob("*.answers.json"))
 
     check_formgrader_only_for_lecturer(inst)
+    culler = inst.hub.api("GET", "/services").json()["idle-culler"]
+    assert culler["pid"] and os.path.exists(f"/proc/{culler['pid']}")
+    assert "--timeout=3600" in culler["command"]
     if inst.gradebook == "postgresql":
         check_shared_formgrader(inst)
 
