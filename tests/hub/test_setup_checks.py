@@ -116,3 +116,20 @@ def test_submission_owner(tmp_path):
         slipped.write_text("x")
         os.chown(slipped, pwd.getpwnam("nobody").pw_uid, -1)
         assert "extra.txt" in check_submission_owner(genuine, me)
+
+
+def test_systemd_unit_restarts_only_on_change(tmp_path, monkeypatch):
+    from casuslab.hub import provision
+
+    calls = []
+    monkeypatch.setattr(provision, "SYSTEMD_DIR", tmp_path)
+    monkeypatch.setattr(provision, "run", lambda argv, **kw: calls.append(argv[1:]))
+    settings = _settings()
+    provision.systemd_unit(settings, changed=False)  # a new unit: restart
+    unit = (tmp_path / provision.UNIT).read_text()
+    assert f"ExecStart={settings.prefix}/bin/jupyterhub -f {settings.config_dir}/jupyterhub_config.py" in unit
+    assert calls[-1] == ["restart", provision.UNIT] and ["enable", provision.UNIT] in calls
+    provision.systemd_unit(settings, changed=False)  # nothing changed: start (a no-op when running)
+    assert calls[-1] == ["start", provision.UNIT]
+    provision.systemd_unit(settings, changed=True)  # casuslab or the settings changed
+    assert calls[-1] == ["restart", provision.UNIT]

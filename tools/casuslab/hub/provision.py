@@ -24,6 +24,7 @@ from casuslab.hub.settings import Course, Settings, SettingsError, from_args, me
 FORMGRADER_PLUGINS = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"]
 FORMGRADER_EXT = "nbgrader.server_extensions.formgrader"
 UNIT = "casuslab-hub.service"
+SYSTEMD_DIR = Path("/etc/systemd/system")
 
 
 class SetupError(Exception):
@@ -300,9 +301,18 @@ def hub_files(settings: Settings, repo: Path) -> None:
             _write(secret, os.urandom(9).hex() + "\n", mode=0o600)
 
 
-def systemd_unit(settings: Settings) -> None:
-    unit = Path("/etc/systemd/system") / UNIT
-    _write(unit, f"""[Unit]
+def snapshot(settings: Settings) -> list[bytes]:
+    """What the running hub depends on: it is restarted only when one of these changed."""
+    paths = [settings.path, Path(settings.config_dir) / "jupyterhub_config.py",
+             Path(settings.prefix) / ".casuslab-stamps"]
+    return [p.read_bytes() if p.exists() else b"" for p in paths]
+
+
+def systemd_unit(settings: Settings, changed: bool) -> None:
+    """Install and enable the service; restart it only when something it uses changed."""
+    unit = SYSTEMD_DIR / UNIT
+    old = unit.read_text() if unit.exists() else ""
+    text = f"""[Unit]
 Description=casuslab JupyterHub
 After=network-online.target postgresql.service
 
@@ -315,10 +325,12 @@ Restart=on-failure
 
 [Install]
 WantedBy=multi-user.target
-""")
+"""
+    _write(unit, text)
+    changed = changed or text != old
     run(["systemctl", "daemon-reload"])
     run(["systemctl", "enable", UNIT])
-    run(["systemctl", "restart", UNIT])
+    run(["systemctl", "restart" if changed else "start", UNIT])  # start: no-op when running
 
 
 def _write(path: Path, text: str, mode: int = 0o644) -> None:
@@ -333,6 +345,7 @@ def _write(path: Path, text: str, mode: int = 0o644) -> None:
 def main(argv: list[str] | None = None) -> int:
     try:
         settings, repo, args = plan(sys.argv[1:] if argv is None else argv)
+        before = snapshot(settings)
         apt_packages(settings, args.no_apt)
         shared_environment(settings, repo, args.python)
         private_home_defaults()
@@ -346,8 +359,9 @@ def main(argv: list[str] | None = None) -> int:
             db_url = gradebook.ensure(settings, course) if course.gradebook == "postgresql" else None
             owner_config(settings, course, db_url)
         if settings.systemd:
-            systemd_unit(settings)
-            say(f"the hub runs as {UNIT}: {settings.bind_url}")
+            changed = snapshot(settings) != before
+            systemd_unit(settings, changed)
+            say(f"the hub runs as {UNIT}: {settings.bind_url}" + (" (restarted)" if changed else ""))
         else:
             say(f"no systemd service installed; start the hub with: cd {settings.state_dir} && "
                 f"{settings.prefix}/bin/jupyterhub -f {settings.config_dir}/jupyterhub_config.py")
