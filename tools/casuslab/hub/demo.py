@@ -65,7 +65,11 @@ def run_hub_demo(students: int = 3, port: int = 8000, gradebook: str = "sqlite",
         raise HubDemoError("casuslab hub creates local accounts and runs JupyterHub as root: "
                            "run it with sudo (sudo .venv/bin/casuslab hub)")
     if only_clean:
-        if not clean():
+        try:
+            removed = clean()
+        except (accounts.AccountError, OSError) as exc:
+            raise HubDemoError(f"could not clean up: {exc}") from None
+        if not removed:
             print("casuslab hub: nothing to clean")
         return 0
     if gradebook != "sqlite":
@@ -102,13 +106,17 @@ def run_hub_demo(students: int = 3, port: int = 8000, gradebook: str = "sqlite",
                   file=sys.stderr)
             return 1
         return 0
-    except runner.HubError as exc:
+    except (runner.HubError, accounts.AccountError, OSError) as exc:
         raise HubDemoError(str(exc)) from None
     finally:
         print("\ncasuslab hub: stopping the hub and removing the demo accounts ...", flush=True)
         if hub is not None:
             hub.stop()
-        clean(quiet=False)
+        try:
+            clean(quiet=False)
+        except (accounts.AccountError, OSError) as exc:
+            print(f"casuslab hub: could not remove everything ({exc}); run: sudo casuslab hub --clean",
+                  file=sys.stderr)
 
 
 def _install_stop_handler() -> dict:

@@ -370,6 +370,13 @@ def main(argv: list[str] | None = None) -> int:
     except (SetupError, SettingsError, accounts.AccountError, gradebook.GradebookError) as exc:
         print(f"setup: refused: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"setup: stopped: {exc}\nFix that and run the same command again (it is safe to repeat).",
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("setup: interrupted; run the same command again to finish (it is safe to repeat)", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
