@@ -107,27 +107,35 @@ def main() -> int:
         spec = to_spec(load_scenario(args.scenario).model)
         for i in range(args.students):
             make_submission(template, f"s{i:04d}", ASSIGNMENT, [spec], PROFILES[i % len(PROFILES)], random.Random(i))
-        shutil.copytree(base / "a", base / "b", symlinks=True)
-        a, b = base / "a" / "course", base / "b" / "course"
+        for copy in ("b1", "b2", "b3"):
+            shutil.copytree(base / "a", base / copy, symlinks=True)
+        a = base / "a" / "course"
 
         print("nbgrader autograde ...", flush=True)
         slow, slow_mem, done = timed([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT], a)
         if done.returncode != 0:
             print(done.stderr[-3000:])
             return 1
-        print("casuslab grade ...", flush=True)
-        fast, fast_mem, done = timed([sys.executable, "-m", "casuslab.cli", "grade", ASSIGNMENT, "--course", str(b)], b)
-        if done.returncode != 0:
-            print(done.stdout[-3000:], done.stderr[-3000:])
-            return 1
+        print("casuslab grade (three times, each on its own copy; the median counts) ...", flush=True)
+        runs = []
+        for copy in ("b1", "b2", "b3"):
+            b = base / copy / "course"
+            wall, mem, done = timed([sys.executable, "-m", "casuslab.cli", "grade", ASSIGNMENT, "--course", str(b)], b)
+            if done.returncode != 0:
+                print(done.stdout[-3000:], done.stderr[-3000:])
+                return 1
+            runs.append((wall, mem, b))
+        fast, fast_mem, b = sorted(runs)[1]
 
-        want, got = scores(a), scores(b)
-        same = want == got
+        want = scores(a)
+        got = scores(b)
+        same = all(scores(run_b) == want for _, _, run_b in runs)
         cells = len(want)
         print()
         print(f"submissions:        {args.students} ({cells} grade cells, {os.cpu_count()} cores)")
         print(f"nbgrader autograde: {slow:8.1f} s wall, peak {slow_mem / 1024:6.0f} MB")
-        print(f"casuslab grade:     {fast:8.1f} s wall, peak {fast_mem / 1024:6.0f} MB")
+        print(f"casuslab grade:     {fast:8.1f} s wall, peak {fast_mem / 1024:6.0f} MB"
+              f"  (runs: {', '.join(f'{w:.1f}' for w, _, _ in runs)} s)")
         print(f"ratio:              {slow / fast:8.1f} x faster")
         print(f"scores identical:   {'yes' if same else 'NO'}")
         if not same:

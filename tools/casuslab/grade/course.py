@@ -177,18 +177,34 @@ def _important(log: str) -> list[str]:
 def light_imports() -> None:
     """Make importing ``nbgrader.api`` cheap in a command-line process that only needs the gradebook.
 
-    Two start-up costs dominate ``casuslab grade`` on a small machine, neither needed here:
+    Start-up costs that dominate ``casuslab grade`` on a small machine, none needed here:
     ``jsonschema`` builds an IRI grammar with lark when ``rfc3987_syntax`` is installed
-    (seconds; nbformat never validates that format), and ``import nbgrader`` loads every
-    server extension, app, exchange and nbconvert. So: jsonschema skips the optional IRI
-    checker, and the ``nbgrader`` package is registered without running its ``__init__``
-    (its submodules import normally). Only for the ``casuslab grade`` process, before any
-    Jupyter import; never in a library call.
+    (seconds; nbformat never validates that format); ``import nbgrader`` loads every
+    server extension, app, exchange and nbconvert; ``nbgrader.utils`` imports setuptools
+    (and pkg_resources) for its zip unpackers. So: jsonschema skips the optional IRI
+    checker, the ``nbgrader`` package is registered without running its ``__init__`` (its
+    submodules import normally), and the unpackers load setuptools when first called. Only
+    for the ``casuslab grade`` process, before any Jupyter import; never in a library call.
     """
+    import importlib
     import importlib.util
     import types
 
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    if "setuptools.archive_util" not in sys.modules:
+        # nbgrader.utils imports three unpackers from setuptools (and so pkg_resources) at start-up,
+        # for zip collection only: they load the real module when first called.
+        archive = types.ModuleType("setuptools.archive_util")
+
+        def lazy(name: str):
+            def call(*args, **kwargs):
+                sys.modules.pop("setuptools.archive_util", None)
+                return getattr(importlib.import_module("setuptools.archive_util"), name)(*args, **kwargs)
+            return call
+
+        for name in ("unpack_archive", "unpack_tarfile", "unpack_zipfile"):
+            setattr(archive, name, lazy(name))
+        sys.modules["setuptools.archive_util"] = archive
     if "nbgrader" in sys.modules:
         return
     spec = importlib.util.find_spec("nbgrader")

@@ -265,19 +265,26 @@ def grade_notebook(plan: NotebookPlan, folder: Path, student: str, template: dic
     if answers.is_file() and not answers.is_symlink() and answers.stat().st_size <= 100_000_000:
         out.copy(answers, answers.name)
     _collect_open(plan, student, doc, error, run)
-    for name, value in result.scores.items():
-        if by_name[name].kind == "closed" and not error and isinstance(doc, dict):
-            _note_invalid(plan, by_name[name], student, doc, run)
+    if not error and isinstance(doc, dict):
+        _note_invalid(plan, [by_name[n] for n in result.scores if by_name[n].kind == "closed"], student, doc, run)
     return result
 
 
-def _note_invalid(plan: NotebookPlan, cell: Any, student: str, doc: dict, run: GradeRun) -> None:
-    report_key = dict(cell.data, id=cell.data.get("id", cell.scenario)) if isinstance(cell.data, dict) else {}
-    question = grading.find_question(report_key, cell.qid)[1]
-    value = doc.get("answers", {}).get(cell.qid) if isinstance(doc.get("answers"), dict) else None
-    if question is not None and value is not None and scoring.score_question(question, value)[1] == scoring.INVALID:
-        run.problems.append(Problem(student, plan.name, f"ongeldig antwoord op '{cell.qid}'",
-                                    f"0 punten: {grading._invalid_reason(question, value)}"))
+def _note_invalid(plan: NotebookPlan, cells: list, student: str, doc: dict, run: GradeRun) -> None:
+    """One row per notebook naming every invalid answer (contract: reported for that student)."""
+    answers = doc.get("answers") if isinstance(doc.get("answers"), dict) else {}
+    found = []
+    for cell in cells:
+        key = dict(cell.data, id=cell.data.get("id", cell.scenario)) if isinstance(cell.data, dict) else {}
+        question = grading.find_question(key, cell.qid)[1]
+        value = answers.get(cell.qid)
+        if question is not None and value is not None and scoring.score_question(question, value)[1] == scoring.INVALID:
+            found.append((cell.qid, grading._invalid_reason(question, value)))
+    if len(found) == 1:
+        run.problems.append(Problem(student, plan.name, f"ongeldig antwoord op '{found[0][0]}'", f"0 punten: {found[0][1]}"))
+    elif found:
+        listed = ", ".join(f"'{qid}'" for qid, _ in found)
+        run.problems.append(Problem(student, plan.name, f"ongeldige antwoorden op {listed}", "0 punten op die vragen"))
 
 
 def _collect_open(plan: NotebookPlan, student: str, doc: Any, error: str | None, run: GradeRun) -> None:
