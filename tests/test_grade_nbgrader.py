@@ -65,7 +65,7 @@ def test_parity_with_nbgrader_autograde(template, tmp_path):
 
 def test_broken_submissions_do_not_stop_the_cohort(template, tmp_path):
     course = kit.copy_course(template, tmp_path / "c")
-    students = kit.cohort(course, [
+    kit.cohort(course, [
         ("correct", None),
         ("correct", "bad-timestamp"),      # crashes nbgrader 0.9.6's autograde
         ("correct", "huge"),               # a 10 MB answers file

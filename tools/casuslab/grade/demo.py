@@ -11,7 +11,6 @@ outside the copy is touched.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import random
 import shutil
