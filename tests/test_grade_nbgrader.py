@@ -56,6 +56,10 @@ def test_parity_with_nbgrader_autograde(template, tmp_path):
     assert ("st6", "timestamp") not in want                                       # no notebook, no submission
     assert want[("st2", kit.SID, "penalty")] > 0 and want[("st0", kit.SID, "penalty")] is None   # late, on time
     assert want[("st0", kit.SID, "task-motivering")] == (None, None, True)        # an answered open question waits
+    # autograde itself prints plain messages for broken files and scores them 0
+    assert "beschadigd" in kit.grading_outputs(a, "st5")["q-reactie"][0]
+    assert "geen antwoordbestand" in kit.grading_outputs(a, "st7")["q-reactie"][0]
+    assert "Antwoord: b." in kit.grading_outputs(a, "st0")["q-reactie"][0]
     # formgrader shows the same printed outputs
     for student in students:
         if student == "st6":
