@@ -38,8 +38,8 @@ USER_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"autoStartDefaultKernel": True},
 }
 # Students see the case, not the code: the hidden inputs' one-line previews go too.
-CUSTOM_CSS = """/* casuslab lab: hidden code cells show no preview line */
-.jp-Notebook .jp-Cell-inputWrapper:has(.jp-InputPlaceholder) { display: none; }
+CUSTOM_CSS = """/* casuslab lab: hidden code cells show no preview line (no :has(), it slows rendering) */
+.jp-Notebook .jp-InputPlaceholder { display: none; }
 """
 
 

@@ -97,8 +97,6 @@ def markdown(text: str | None, heading_offset: int = 2) -> str:
 
 
 CSS = """
-.jp-Cell:has(.casuslab-stage) .jp-Cell-inputWrapper:has(.jp-InputPlaceholder),
-.jp-Cell:has(.casuslab-setup) .jp-Cell-inputWrapper:has(.jp-InputPlaceholder) { display: none; }
 .casuslab-stage, .casuslab-question, .casuslab-statusbar, .casuslab-confirm { box-sizing: border-box; }
 .casuslab-stage { border-left: 4px solid var(--jp-brand-color1, #1565c0); padding: 4px 0 8px 16px;
   margin: 4px 0 8px 0; max-width: 52rem; color: var(--jp-ui-font-color1, #1a1a1a); }
@@ -129,8 +127,7 @@ CSS = """
 .casuslab-order-row button { min-width: 5.5em; }
 .casuslab-scale button { min-width: 3em; }
 .casuslab-scale button.mod-active { background: var(--jp-brand-color1, #1565c0); color: #fff; }
-.casuslab-question .widget-radio-box label:has(input:checked),
-.casuslab-question .widget-checkbox label:has(input:checked) { font-weight: 600; }
+.casuslab-question .widget-checkbox input:checked + span { font-weight: 600; }
 .casuslab-question .jupyter-button.mod-active:disabled { opacity: 1; }
 .casuslab-question textarea:disabled { opacity: 1; color: var(--jp-ui-font-color1, #1a1a1a);
   background: var(--jp-layout-color1, #fff); }
