@@ -145,6 +145,11 @@ def main() -> int:
         m = result[key]
         print(f"  per student: {label:<20}{m['pss_mean_mib']:6.1f} MiB PSS mean, {m['pss_max_mib']} max "
               f"({m['rss_mean_mib']} MiB RSS mean)")
+    print("  per student (MiB PSS / RSS): idle server | with an idle kernel")
+    for user, m in result["per_user_idle"].items():
+        k = result["per_user_with_kernel"].get(user)
+        print(f"    {user}: {m['pss_mib']:6.1f} / {m['rss_mib']:6.1f} | "
+              + (f"{k['pss_mib']:6.1f} / {k['rss_mib']:6.1f}" if k else "(its kernel: Run All below)"))
     m = result["server_and_kernel_after_run_all"]
     print(f"  one student after Run All (widgets) {m['pss_mib']:6.1f} MiB PSS ({m['rss_mib']} MiB RSS)")
     print(f"  full round trip                  {result['round_trip_s']:6.1f} s  ({json.dumps(t)})")
