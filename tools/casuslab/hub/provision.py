@@ -248,7 +248,9 @@ def course_folder(settings: Settings, course: Course, repo: Path) -> None:
         workspace.mkdir(parents=True, exist_ok=True)
         shutil.copytree(repo / "course", course.root, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("source", "release", "submitted", "autograded",
-                                                      "feedback", "gradebook.db", "nbgrader_config.py"))
+                                                      "feedback", "feedback_casuslab", "reports", "primers",
+                                                      "gradebook.db", "nbgrader_config.py", ".casuslab-build.json",
+                                                      "*.answers.json", ".ipynb_checkpoints"))
         if (repo / "scenarios").is_dir():
             shutil.copytree(repo / "scenarios", workspace / "scenarios", dirs_exist_ok=True)
     Path(course.root).mkdir(parents=True, exist_ok=True)
