@@ -183,3 +183,15 @@ def test_every_notebook_of_the_course_can_be_worked_through(tmp_path):
             assert doc["submitted_stages"] == case.reached(), entry.id
             shown = " ".join(v.result.value for v in case.views.values() if v.state == "submitted")
             assert "einde van de casus" in shown, entry.id
+
+
+def test_a_scenario_with_errors_is_left_out_and_reported(tmp_path):
+    course, scenarios = example_course(tmp_path, mode="practice")
+    text = (scenarios / "beroepsgeheim" / f"{SID}.yaml").read_text(encoding="utf-8")
+    broken = text.replace(f"id: {SID}", "id: kapot", 1).replace("next: klacht", "next: bestaat-niet", 1)
+    (scenarios / "beroepsgeheim" / "kapot.yaml").write_text(broken, encoding="utf-8")
+    (course / "course.yaml").write_text((course / "course.yaml").read_text().replace(f"[{SID}]", f"[{SID}, kapot]"))
+    result = build_workspace(course, tmp_path / "ws", scenarios)
+    assert [e.id for e in result.entries] == [SID]
+    assert result.skipped == [("kapot", scenarios / "beroepsgeheim" / "kapot.yaml")]
+    assert not (tmp_path / "ws" / "beroepsgeheim" / "kapot.ipynb").exists()

@@ -22,7 +22,11 @@ def run_lab(workspace: Path, course: Path, scenarios: Path | None, port: int | N
 
     _ = translator("nl").gettext
     result = build_workspace(course, workspace, scenarios)
-    for message in result.skipped:
+    for sid, path in result.skipped:
+        if path is None:
+            message = _("{id} is left out: there is no scenario file with this id.").format(id=sid)
+        else:
+            message = _("{id} is left out: it has errors (see `casuslab lint {path}`).").format(id=sid, path=path)
         print(f"casuslab lab: {message}", file=sys.stderr)
     launch = prepare(workspace, port=port, open_browser=open_browser)
     print(_("The course is ready in {folder}: {n} notebooks.").format(folder=workspace, n=len(result.entries)))

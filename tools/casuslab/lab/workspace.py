@@ -48,7 +48,7 @@ class Workspace:
     root: Path
     title: str
     entries: list[Entry] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # scenarios left out (lint errors): messages
+    skipped: list[tuple[str, Path | None]] = field(default_factory=list)  # (id, its file or None if missing)
     written: list[Path] = field(default_factory=list)
 
 
@@ -116,12 +116,12 @@ def build_workspace(course_dir: Path | str, workspace: Path | str, scenarios_dir
             continue
         seen.add(sid)
         if sid not in available:
-            result.skipped.append(f"{sid}: no scenario file with this id under {scenarios_dir}")
+            result.skipped.append((sid, None))
             continue
         model, found = check_scenario(available[sid])
         errors = [p for p in found if p.is_error]
         if model is None or errors:
-            result.skipped.append(f"{sid}: {len(errors) or 1} lint error(s); run `casuslab lint {available[sid]}`")
+            result.skipped.append((sid, available[sid]))
             continue
         spec = to_spec(model)
         catalogue = cited_catalogue(model.references, load_references(available[sid]))
