@@ -176,7 +176,13 @@ def run_all(page, stages: int) -> float:
 def restart_kernel(page) -> None:
     menu(page, "Kernel", "Restart Kernel…")
     page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click()
-    page.wait_for_timeout(500)
+    try:  # first the restart shows (not idle), then the new kernel is idle
+        page.wait_for_function("""() => {
+            const s = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator');
+            return s && s.getAttribute('data-status') !== 'idle';
+        }""", timeout=5_000)
+    except Exception:  # a fast restart may already be over
+        pass
     wait_idle(page)
 
 
