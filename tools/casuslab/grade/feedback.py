@@ -169,13 +169,14 @@ def _when(timestamp: Any) -> str:
         return str(timestamp)
 
 
-def _submission_data(gb: Any, assignment: str, student: str, notebook: str) -> tuple[dict, dict, Any]:
+def _submission_data(gb: Any, assignment: str, student: str, notebook: str) -> tuple[dict, dict, Any] | None:
+    """(grades, comments, timestamp) from the gradebook; None when the submission was never graded."""
     from nbgrader.api import MissingEntry
 
     try:
         nb = gb.find_submission_notebook(notebook, assignment, student)
     except MissingEntry:
-        return {}, {}, None
+        return None
     grades = {}
     for grade in nb.grades:
         value = grade.manual_score if grade.manual_score is not None else grade.auto_score
@@ -199,8 +200,11 @@ def write_feedback(course: Any, assignment: str) -> list[Path]:
                 folder = course.folder("autograded", student, assignment)
                 if not (folder / f"{plan.scenario}.answers.json").exists():
                     folder = course.folder("submitted", student, assignment)
+                data = _submission_data(gb, assignment, student, plan.name)
+                if data is None:  # not graded (no notebook at all): no page
+                    continue
+                grades, comments, timestamp = data
                 doc, error = grading.read_document(folder, plan.scenario)
-                grades, comments, timestamp = _submission_data(gb, assignment, student, plan.name)
                 target = course.root / "feedback_casuslab" / student / assignment / f"{plan.name}.html"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(render_page(student, assignment, spec, doc, error, grades, comments, timestamp, bank),
