@@ -148,6 +148,7 @@ def test_score_branch_klacht_and_default_path(example, tmp_path):
     "{not json", "[]", json.dumps({"format": "casuslab/answers-v1", "scenario": "other", "answers": {}}),
     json.dumps({"format": "casuslab/answers-v1", "scenario": "politie-aan-de-lijn", "answers": []}),
     "\udcff",
+    "[" * 100_000 + "]" * 100_000,  # nested deeper than the JSON parser's recursion limit
 ])
 def test_unreadable_answers_make_every_question_invalid(example, tmp_path, content):
     path = tmp_path / "bad.answers.json"

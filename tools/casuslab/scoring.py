@@ -108,7 +108,7 @@ def read_answers(path: Path | str) -> tuple[dict | None, str | None]:
         return None, f"the answers file is too large ({size} bytes)"
     try:
         doc = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         return None, f"the answers file is not valid JSON ({exc})"
     except OSError as exc:
         return None, f"cannot read the answers file: {exc.strerror}"
