@@ -78,7 +78,7 @@ def test_jupyterlab_is_started_for_a_student(tmp_path):
     launch = prepare(tmp_path / "ws", port=None, open_browser=False, state=tmp_path / "state")
     argv = " ".join(launch.argv)
     assert "--ServerApp.ip=127.0.0.1" in argv and f"--ServerApp.port={launch.port}" in argv
-    assert "--LabApp.news_url=None" in argv and "--LabApp.default_url=/lab/tree/index.ipynb" in argv
+    assert "--LabApp.default_url=/lab/tree/index.ipynb" in argv
     assert "--ServerApp.open_browser=False" in argv and launch.token in argv
     assert launch.url.startswith(f"http://127.0.0.1:{launch.port}/lab/tree/index.ipynb?token=")
     config = json.loads((tmp_path / "state" / "config" / "jupyter_server_config.json").read_text())
@@ -86,8 +86,14 @@ def test_jupyterlab_is_started_for_a_student(tmp_path):
     page = json.loads((tmp_path / "state" / "config" / "labconfig" / "page_config.json").read_text())
     assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"} <= set(page["disabledExtensions"])
     assert set(page["disabledExtensions"]) == set(NBGRADER_LAB_PLUGINS)
-    news = tmp_path / "state" / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    assert json.loads(news.read_text())["fetchNews"] == "false"
+    # no code, no news, no kernel chooser: the settings the hub's students get too (student_config.py)
+    lab = json.loads((tmp_path / "state" / "config" / "jupyter_lab_config.json").read_text())
+    assert lab["LabApp"] == {"custom_css": True, "news_url": None,
+                             "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}
+    assert ".jp-InputPlaceholder { display: none; }" in (tmp_path / "state" / "config" / "custom" / "custom.css").read_text()
+    defaults = json.loads((tmp_path / "state" / "config" / "labconfig" / "default_setting_overrides.json").read_text())
+    assert defaults["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    assert defaults["@jupyterlab/notebook-extension:tracker"]["autoStartDefaultKernel"] is True
     assert launch.env["JUPYTER_CONFIG_DIR"] == str(tmp_path / "state" / "config")
     assert "NBGRADER_EXECUTION" not in launch.env
 

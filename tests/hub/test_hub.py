@@ -90,6 +90,7 @@ def round_trip(inst: Installation) -> None:
     assert not list(released.glob("*.answers.json"))
 
     check_formgrader_only_for_lecturer(inst)
+    check_students_see_no_code(inst)
     culler = inst.hub.api("GET", "/services").json()["idle-culler"]
     assert culler["pid"] and os.path.exists(f"/proc/{culler['pid']}")
     assert "--timeout=3600" in culler["command"]
@@ -178,11 +179,36 @@ def check_shared_formgrader(inst) -> None:
     assert root.parent.parent.stat().st_mode & 0o777 == 0o700  # grader-<course>'s home
 
 
-def disabled_plugins(inst, user: str) -> list[str]:
+def check_students_see_no_code(inst) -> None:
+    """What `casuslab lab` gives a student (tools/casuslab/lab/student_config.py), on the hub too:
+    the CSS that hides hidden code cells' placeholders, no news, the kernel started without asking.
+    The lecturer sees the placeholders (and can open the code); the browser step checks the page."""
+    from casuslab.lab.student_config import CUSTOM_CSS
+
+    student = STUDENTS[0]
+    page = inst.server(student, "GET", "/lab")
+    assert "custom/custom.css" in page.text, page.text[:500]
+    css = inst.server(student, "GET", "/custom/custom.css")
+    assert css.status == 200 and css.text == CUSTOM_CSS, (css.status, css.text[:300])
+    assert page_config(inst, student)["news"] == {"disabled": True}
+    tracker = inst.server(student, "GET", "/lab/api/settings/@jupyterlab/notebook-extension:tracker").json()
+    assert tracker["schema"]["properties"]["autoStartDefaultKernel"]["default"] is True
+    news = inst.server(student, "GET", "/lab/api/settings/@jupyterlab/apputils-extension:notification").json()
+    assert news["schema"]["properties"]["fetchNews"]["default"] == "false"
+    lecturer = inst.server(LECTURER, "GET", "/lab")
+    assert lecturer.status == 200 and "custom/custom.css" not in lecturer.text
+    assert page_config(inst, LECTURER)["news"] == {"disabled": True}
+
+
+def page_config(inst, user: str) -> dict:
     page = inst.server(user, "GET", "/lab")
     m = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page.text, re.S)
     assert m, page.text[:500]
-    return json.loads(m.group(1)).get("disabledExtensions", [])
+    return json.loads(m.group(1))
+
+
+def disabled_plugins(inst, user: str) -> list[str]:
+    return page_config(inst, user).get("disabledExtensions", [])
 
 
 def forge_submission(inst) -> Path:

@@ -133,3 +133,63 @@ def test_systemd_unit_restarts_only_on_change(tmp_path, monkeypatch):
     assert calls[-1] == ["start", provision.UNIT]
     provision.systemd_unit(settings, changed=True)  # casuslab or the settings changed
     assert calls[-1] == ["restart", provision.UNIT]
+
+
+def test_students_on_the_hub_get_what_casuslab_lab_gives(tmp_path):
+    """No placeholder for hidden code, no news, no kernel chooser: the shared environment's config
+    is written by the same function as `casuslab lab`'s; formgrader stays off there."""
+    import json
+
+    from casuslab.hub import provision
+    from casuslab.lab import student_config
+    from casuslab.lab.server import write_settings
+
+    settings = _settings(prefix=str(tmp_path / "env"), **{"config-dir": str(tmp_path / "etc")})
+    legacy = tmp_path / "env" / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    legacy.parent.mkdir(parents=True)
+    legacy.write_text(provision.LEGACY_OVERRIDES)  # what an earlier setup.sh left
+    provision.jupyter_environment(settings)
+    etc = tmp_path / "env" / "etc" / "jupyter"
+    write_settings(tmp_path / "lab")  # what `casuslab lab` writes for its student
+    lab = tmp_path / "lab" / "config"
+
+    hub_lab = json.loads((etc / "jupyter_lab_config.json").read_text())
+    assert hub_lab["LabApp"] == json.loads((lab / "jupyter_lab_config.json").read_text())["LabApp"]
+    assert hub_lab["LabApp"]["custom_css"] is True and hub_lab["LabApp"]["news_url"] is None
+    assert hub_lab["ServerApp"]["tornado_settings"]["static_custom_path"] == [str(etc / "custom")]
+    css = (etc / "custom" / "custom.css").read_text()
+    assert ".jp-Notebook .jp-InputPlaceholder { display: none; }" in css
+    assert css == (lab / "custom" / "custom.css").read_text()
+    defaults = (etc / "labconfig" / "default_setting_overrides.json").read_text()
+    assert defaults == (lab / "labconfig" / "default_setting_overrides.json").read_text()
+    assert json.loads(defaults) == {
+        "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+        "@jupyterlab/notebook-extension:tracker": {"autoStartDefaultKernel": True}}
+    for path in (etc / "jupyter_lab_config.json", etc / "custom" / "custom.css",
+                 etc / "labconfig" / "default_setting_overrides.json"):
+        assert path.stat().st_mode & 0o777 == 0o644  # every student's server reads them
+    assert not legacy.exists()
+    # formgrader stays off for everyone here (and on in the lecturer's ~/.jupyter)
+    page = json.loads((etc / "labconfig" / "page_config.json").read_text())
+    assert page["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
+    server_d = json.loads((etc / "jupyter_server_config.d" / "zz-casuslab-formgrader-off.json").read_text())
+    assert server_d["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+    # a second run changes nothing
+    before = {p: p.read_bytes() for p in etc.rglob("*") if p.is_file()}
+    assert student_config.write_student_config(etc) == []
+    provision.jupyter_environment(settings)
+    assert {p: p.read_bytes() for p in etc.rglob("*") if p.is_file()} == before
+
+
+def test_staff_see_the_placeholders_and_keep_their_own_lab_config(tmp_path):
+    import json
+
+    from casuslab.hub import provision
+
+    path = tmp_path / ".jupyter" / "jupyter_lab_config.json"
+    provision.staff_lab_config(path)
+    assert json.loads(path.read_text()) == {"LabApp": {"custom_css": False}}
+    path.write_text('{"LabApp": {"collaborative": true, "custom_css": true}, "ServerApp": {"x": 1}}')
+    provision.staff_lab_config(path)
+    assert json.loads(path.read_text()) == {"LabApp": {"collaborative": True, "custom_css": False},
+                                            "ServerApp": {"x": 1}}

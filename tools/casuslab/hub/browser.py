@@ -2,7 +2,9 @@
 
 Playwright drives /usr/bin/chromium (never a downloaded browser). Widgets are found
 by their ipywidgets and casuslab classes; each step waits for the answers file on
-disk, written by the student's own server, not for the page.
+disk, written by the student's own server, not for the page. On the way it checks
+what a student sees, as in ``casuslab lab``: the kernel starts without a chooser
+dialog, and hidden code cells show no placeholder line.
 """
 
 from __future__ import annotations
@@ -39,11 +41,14 @@ def answer_first_stage(inst, student: str, notebook: str, answers_file: Path,
             page.wait_for_url(re.compile(rf"/user/{student}/"))
             page.goto(f"{inst.hub.server_url(student)}/lab/tree/{notebook}?reset")
             page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell")
-            wait_kernel(inst, student, notebook, page)
+            dialogs = wait_kernel(inst, student, notebook, page)
+            if dialogs:
+                raise AssertionError(f"a student had to answer a dialog to start the kernel: {dialogs}")
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             stage = page.locator(".jp-OutputArea .casuslab-stage").first
             stage.locator(".casuslab-q-single").wait_for()
+            check_no_code_shown(page)
             stage.locator(".casuslab-q-single label", has_text="verwijst de inspecteur").click()
             wait_for(lambda: read_json(answers_file).get("answers", {}).get("reactie") == "b", answers_file)
             multiple = stage.locator(".casuslab-q-multiple")
@@ -65,19 +70,34 @@ def answer_first_stage(inst, student: str, notebook: str, answers_file: Path,
         raise AssertionError(f"{answers_file} was not written by {student}'s own server")
 
 
-def wait_kernel(inst, student: str, notebook: str, page, timeout: float = 90) -> None:
-    """Until the notebook's kernel is idle and connected, accepting a kernel chooser on the way."""
+def check_no_code_shown(page) -> None:
+    """The notebook's code cells are hidden, and so are their placeholder lines."""
+    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    placeholders = notebook.locator(".jp-InputPlaceholder")
+    if not placeholders.count():
+        raise AssertionError("the notebook shows no hidden code cell: nothing to check (was it built?)")
+    shown = notebook.locator(".jp-InputPlaceholder:visible")
+    if shown.count():
+        raise AssertionError(f"{shown.count()} of {placeholders.count()} placeholders of hidden code cells "
+                             f"are visible, e.g. {shown.first.inner_text()!r}")
+
+
+def wait_kernel(inst, student: str, notebook: str, page, timeout: float = 90) -> list[str]:
+    """Until the notebook's kernel is idle and connected; returns the dialogs accepted on the way
+    (a kernel chooser, which a student should never see)."""
+    accepted = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         dialog = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept")
         if dialog.count():
+            accepted.append(" ".join(page.locator(".jp-Dialog").first.inner_text().split())[:200])
             dialog.first.click()
         sessions = inst.server(student, "GET", "/api/sessions").json() or []
         for session in sessions:
             kernel = session.get("kernel") or {}
             if session.get("path") == notebook and kernel.get("execution_state") == "idle" \
                     and kernel.get("connections", 0) >= 1:
-                return
+                return accepted
         time.sleep(0.3)
     raise AssertionError(f"no idle kernel for {notebook}: {sessions}")
 

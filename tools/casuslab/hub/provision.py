@@ -20,6 +20,7 @@ from pathlib import Path
 
 from casuslab.hub import accounts, gradebook
 from casuslab.hub.settings import Course, Settings, SettingsError, from_args, merge, parser
+from casuslab.lab import student_config
 
 FORMGRADER_PLUGINS = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"]
 FORMGRADER_EXT = "nbgrader.server_extensions.formgrader"
@@ -192,7 +193,8 @@ def exchange(settings: Settings) -> None:
 
 
 def jupyter_environment(settings: Settings) -> None:
-    """Formgrader off for everyone at environment level; news off; nbgrader's shared settings."""
+    """Formgrader off for everyone at environment level; what `casuslab lab` gives a student
+    (hidden code shows no placeholder, no news, no kernel chooser); nbgrader's shared settings."""
     prefix = Path(settings.prefix)
     etc = prefix / "etc" / "jupyter"
     (etc / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
@@ -201,13 +203,15 @@ def jupyter_environment(settings: Settings) -> None:
     # what `jupyter labextension disable` and `unlock --level=sys_prefix` write (unlocked, so
     # that a lecturer's user-level setting can switch them on again: JupyterLab >= 4.1 locks)
     page_config(etc / "labconfig" / "page_config.json", disabled=True)
-    settings_dir = prefix / "share" / "jupyter" / "lab" / "settings"
-    settings_dir.mkdir(parents=True, exist_ok=True)
-    _write(settings_dir / "overrides.json",
-           '{"@jupyterlab/apputils-extension:notification": '
-           '{"fetchNews": "false", "checkForUpdates": false}}\n')
+    student_config.write_student_config(etc)  # the same as `casuslab lab` (tools/casuslab/lab/)
+    legacy = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    if legacy.is_file() and legacy.read_text() == LEGACY_OVERRIDES:  # written by earlier versions
+        legacy.unlink()
     _write(etc / "nbgrader_config.py", NBGRADER_GLOBAL.replace("@SETTINGS@", str(settings.path)))
 
+
+LEGACY_OVERRIDES = ('{"@jupyterlab/apputils-extension:notification": '
+                    '{"fetchNews": "false", "checkForUpdates": false}}\n')
 
 NBGRADER_GLOBAL = '''\
 # Written by casuslab deploy/setup.sh: nbgrader settings shared by every user.
@@ -272,7 +276,23 @@ def owner_config(settings: Settings, course: Course, db_url: str | None) -> None
     _write(jdir / "jupyter_server_config.d" / "casuslab-formgrader.json",
            '{"ServerApp": {"jpserver_extensions": {"%s": true}}}\n' % FORMGRADER_EXT)
     page_config(jdir / "labconfig" / "page_config.json", disabled=False)  # labextension enable --level=user
+    staff_lab_config(jdir / "jupyter_lab_config.json")
     run(["chown", "-R", f"{owner.pw_uid}:{owner.pw_gid}", str(jdir)])
+
+
+def staff_lab_config(path: Path) -> None:
+    """Staff see the placeholders of hidden code cells (students do not), keeping the rest of the file."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    for section, values in student_config.STAFF_LAB_CONFIG.items():
+        if not isinstance(data.get(section), dict):
+            data[section] = {}
+        data[section].update(values)
+    student_config.write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 def page_config(path: Path, disabled: bool) -> None:

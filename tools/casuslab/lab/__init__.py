@@ -2,7 +2,12 @@
 
 - ``build_workspace(course_dir, workspace)`` builds every scenario and primer of the
   course plan into a student workspace with a course index (``workspace.py``);
-- ``prepare(workspace, ...)`` / ``run(launch)`` start JupyterLab on it (``server.py``).
+- ``prepare(workspace, ...)`` / ``run(launch)`` start JupyterLab on it (``server.py``);
+- ``write_student_config(config_dir)``: what a student's JupyterLab looks like, shared with
+  the hub's ``deploy/setup.sh`` (``student_config.py``).
+
+The names are imported on first use, so that ``deploy/setup.sh`` can import
+``casuslab.lab.student_config`` with Debian's Python (standard library only).
 """
 
 from __future__ import annotations
@@ -10,14 +15,24 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from casuslab.lab.server import Launch, prepare, run
-from casuslab.lab.workspace import INDEX, build_workspace, index_notebook
-
 __all__ = ["INDEX", "Launch", "build_workspace", "index_notebook", "prepare", "run", "run_lab"]
+
+_LAZY = {"Launch": "server", "prepare": "server", "run": "server",
+         "INDEX": "workspace", "build_workspace": "workspace", "index_notebook": "workspace"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"casuslab.lab.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'casuslab.lab' has no attribute {name!r}")
 
 
 def run_lab(workspace: Path, course: Path, scenarios: Path | None, port: int | None, open_browser: bool) -> int:
     """Build the workspace, then serve it until Ctrl+C (what ``casuslab lab`` does)."""
+    from casuslab.lab.server import prepare, run
+    from casuslab.lab.workspace import build_workspace
     from casuslab.student.i18n import translator
 
     _ = translator("nl").gettext

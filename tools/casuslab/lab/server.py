@@ -1,5 +1,6 @@
-"""Starting JupyterLab for a student: loopback only, the course index first, no news pop-up,
-nbgrader's lecturer tools switched off. Its settings live in the workspace, not in ``~``.
+"""Starting JupyterLab for a student: loopback only, the course index first, nbgrader's tools
+switched off, and what every student's JupyterLab gets (no code, no news pop-up, no kernel
+chooser: ``student_config.py``, shared with the hub). Its settings live in the workspace, not in ``~``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from casuslab.lab.student_config import write_student_config
 
 HOST = "127.0.0.1"
 STATE = ".casuslab-lab"  # hidden folder in the workspace: JupyterLab's config and settings
@@ -32,16 +35,6 @@ NBGRADER_LAB_PLUGINS = (
     "@jupyter/nbgrader:validate-assignment",
     "@jupyter/nbgrader:menu",
 )
-USER_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
-    # a case notebook names its kernel: start it without asking
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"autoStartDefaultKernel": True},
-}
-# Students see the case, not the code: the hidden inputs' one-line previews go too.
-CUSTOM_CSS = """/* casuslab lab: hidden code cells show no preview line (no :has(), it slows rendering) */
-.jp-Notebook .jp-InputPlaceholder { display: none; }
-"""
-
 
 @dataclass
 class Launch:
@@ -72,16 +65,12 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 def write_settings(state: Path) -> None:
-    """Config and user settings that switch off the news and nbgrader's lecturer tools."""
+    """Config that switches off nbgrader's tools, and the student settings shared with the hub."""
     _write_json(state / "config" / "jupyter_server_config.json",
                 {"ServerApp": {"jpserver_extensions": {name: False for name in NBGRADER_SERVER_EXTENSIONS}}})
     _write_json(state / "config" / "labconfig" / "page_config.json",
                 {"disabledExtensions": {name: True for name in NBGRADER_LAB_PLUGINS}})
-    for name, data in USER_SETTINGS.items():
-        _write_json(state / "settings" / name, data)
-    css = state / "config" / "custom" / "custom.css"
-    css.parent.mkdir(parents=True, exist_ok=True)
-    css.write_text(CUSTOM_CSS, encoding="utf-8")
+    write_student_config(state / "config")
 
 
 def prepare(workspace: Path | str, port: int | None = None, open_browser: bool = True,
@@ -112,9 +101,6 @@ def prepare(workspace: Path | str, port: int | None = None, open_browser: bool =
         f"--ServerApp.open_browser={open_browser}",
         "--ServerApp.answer_yes=True",
         f"--LabApp.default_url={default_url}",
-        "--LabApp.news_url=None",
-        "--LabApp.custom_css=True",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI run as root
         argv.append("--ServerApp.allow_root=True")
