@@ -5,6 +5,7 @@ accessibility (axe-core) and screenshots for people to look at."""
 from __future__ import annotations
 
 import json
+import time
 import re
 
 from jlab import (ARTIFACTS, ROOT, SID, accept_dialogs, answers, axe, chromium, course_with_example, open_notebook,
@@ -20,6 +21,15 @@ NOTEBOOK = f"beroepsgeheim/{SID}.ipynb"
 def shown_order(rows) -> list[str]:
     """The item texts of an order question's rows, without their position numbers."""
     return [re.sub(r"^\d+\.\s*", "", rows.nth(i).inner_text().strip()) for i in range(rows.count())]
+
+
+def wait_until(check, timeout: float = 10.0) -> None:
+    """Poll ``check()`` until it holds, else fail."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("the page never reached the expected state")
+        time.sleep(0.05)
 
 
 def serious(result: dict) -> list[str]:
@@ -77,8 +87,11 @@ def test_a_student_works_through_a_branch_and_everything_survives(tmp_path):
         for moved in ([start[1], start[0], start[2], start[3]], [start[1], start[2], start[0], start[3]]):
             page.keyboard.press("Enter")        # the item goes one down, and the focus goes with it
             wait_for_answers(workspace, lambda d: d["answers"].get("stappen") == [texts[t] for t in moved])
-            page.wait_for_function("t => document.activeElement && document.activeElement.title === t",
-                                   arg=f"Lager zetten: {start[0]}")
+            # the next key press must wait until the page shows the new order and the focus has
+            # followed the item to its new row (the file is written before the view updates)
+            wait_until(lambda: shown_order(rows) == moved)
+            lower = second.locator("button", has_text="Lager").nth(moved.index(start[0]))
+            wait_until(lambda: lower.evaluate("b => b === document.activeElement"))
         assert shown_order(rows) == moved
         submit(page, second)
 
