@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import nbformat
+from buildkit import SID, make_course
 
 from casuslab.lab import build_workspace, prepare
 from casuslab.lab.server import NBGRADER_LAB_PLUGINS, NBGRADER_SERVER_EXTENSIONS
 
-DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
-SID = "politie-aan-de-lijn"
 
 
 def example_course(tmp_path: Path, mode: str = "exam") -> tuple[Path, Path]:
-    scenarios = tmp_path / "scenarios"
-    (scenarios / "beroepsgeheim").mkdir(parents=True)
-    shutil.copy(DATA / f"{SID}.yaml", scenarios / "beroepsgeheim" / f"{SID}.yaml")
-    shutil.copy(DATA / "references.yaml", scenarios / "references.yaml")
-    course = tmp_path / "course"
-    course.mkdir()
-    (course / "course.yaml").write_text(
-        "format: casuslab/course-v1\ncourse_id: test\ntitle: Testcursus\n"
-        f"assignments:\n  - id: examen\n    mode: {mode}\n    scenarios: [{SID}]\n", encoding="utf-8")
-    return course, scenarios
+    course = make_course(tmp_path, [{"id": "examen", "mode": mode, "scenarios": [SID]}])
+    return course, tmp_path / "scenarios"
 
 
 def test_every_scenario_is_built_in_practice_mode_even_from_an_exam(tmp_path):
