@@ -14,13 +14,13 @@ from casuslab.lab.server import NBGRADER_LAB_PLUGINS, NBGRADER_SERVER_EXTENSIONS
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def example_course(tmp_path: Path, mode: str = "exam") -> tuple[Path, Path]:
-    course = make_course(tmp_path, [{"id": "examen", "mode": mode, "scenarios": [SID]}])
+def example_course(tmp_path: Path, mode: str = "practice") -> tuple[Path, Path]:
+    course = make_course(tmp_path, [{"id": "reeks", "mode": mode, "scenarios": [SID]}])
     return course, tmp_path / "scenarios"
 
 
-def test_every_scenario_is_built_in_practice_mode_even_from_an_exam(tmp_path):
-    course, scenarios = example_course(tmp_path, mode="exam")
+def test_practice_scenarios_are_built_in_practice_mode(tmp_path):
+    course, scenarios = example_course(tmp_path, mode="practice")
     result = build_workspace(course, tmp_path / "ws", scenarios)
     case = json.loads((tmp_path / "ws" / "beroepsgeheim" / f"{SID}.case.json").read_text(encoding="utf-8"))
     assert case["mode"] == "practice"
@@ -29,6 +29,64 @@ def test_every_scenario_is_built_in_practice_mode_even_from_an_exam(tmp_path):
     assert "open_case" in nb.cells[1].source
     assert not any("grade_answer" in c.source for c in nb.cells)  # no grading cells in the workspace
     assert [e.id for e in result.entries] == [SID]
+
+
+def test_an_exam_scenario_never_goes_into_the_workspace(tmp_path):
+    """Also not when a practice series lists it too, and an older build's files of it are removed."""
+    course = make_course(tmp_path, [{"id": "reeks", "mode": "practice", "scenarios": [SID]},
+                                    {"id": "examen", "mode": "exam", "scenarios": [SID]}])
+    ws = tmp_path / "ws"
+    old = ws / "beroepsgeheim"
+    old.mkdir(parents=True)
+    (old / f"{SID}.ipynb").write_text("{}", encoding="utf-8")           # left by an older version
+    (old / f"{SID}.case.json").write_text('{"correct": true}', encoding="utf-8")
+    (old / f"{SID}.answers.json").write_text("the student's", encoding="utf-8")
+    result = build_workspace(course, ws, tmp_path / "scenarios")
+    assert result.entries == [] and result.withheld == [SID]
+    assert sorted(p.name for p in old.iterdir()) == [f"{SID}.answers.json"]
+    assert (old / f"{SID}.answers.json").read_text(encoding="utf-8") == "the student's"
+    assert SID not in (ws / "index.ipynb").read_text(encoding="utf-8")
+
+
+def _exam_needles(spec: dict) -> set[str]:
+    """What gives an exam scenario away: its id, and its keys' prose."""
+    needles = {spec["id"]}
+    for stage in spec["stages"]:
+        for q in stage.get("questions") or []:
+            needles.update(o["feedback"] for o in q.get("options", []) if o.get("feedback"))
+            needles.update(o["consequence"] for o in q.get("options", []) if o.get("consequence"))
+            if q.get("model_answer"):
+                needles.add(q["model_answer"])
+            for criterion in q.get("rubric", []):
+                needles.update(cue for cue in criterion.get("evidence", []) if "|" in cue)
+    return {n for n in needles if len(n) >= 8}
+
+
+def test_the_real_course_workspace_holds_nothing_of_the_exam(tmp_path):
+    from casuslab.build.checks import check_course, check_scenario, find_scenarios
+    from casuslab.scenario.spec import to_spec
+
+    course, _problems, _positions = check_course(ROOT / "course" / "course.yaml")
+    exam = [sid for a in course.assignments if a.mode == "exam" for sid in a.scenarios]
+    assert exam, "the course has an exam"
+    available = find_scenarios(ROOT / "scenarios")
+
+    def needles_of(ids) -> set[str]:
+        found: set[str] = set()
+        for sid in ids:
+            model, _found = check_scenario(available[sid])
+            found |= _exam_needles(to_spec(model))
+        return found
+
+    result = build_workspace(ROOT / "course", tmp_path / "ws")
+    assert result.entries and not {e.id for e in result.entries} & set(exam)
+    # a generic cue a practice case shares (e.g. "toestemming|akkoord") gives no exam key away
+    needles = needles_of(exam) - needles_of(e.id for e in result.entries)
+    assert len(needles) > 50
+    files = [p for p in (tmp_path / "ws").rglob("*") if p.is_file()]
+    assert not [p for p in files if any(sid in p.name for sid in exam)]
+    leaks = [(p.name, n[:40]) for p in files for n in sorted(needles) if n in p.read_text(encoding="utf-8")]
+    assert leaks == [], leaks
 
 
 def test_rebuilding_never_touches_the_students_answers(tmp_path):

@@ -1,4 +1,9 @@
-"""The student workspace of ``casuslab lab``: every scenario and primer in practice mode.
+"""The student workspace of ``casuslab lab``: the primers and the practice scenarios, in practice mode.
+
+Exam scenarios never go into the workspace: practice mode ships every key, and an
+exam's cases must be new to every student. A scenario that an exam assignment uses
+is left out even when a practice assignment lists it too; a notebook and case file
+of such a scenario left by an older build are removed (an answers file never is).
 
 Layout (default ``workspace/``):
 
@@ -49,6 +54,7 @@ class Workspace:
     title: str
     entries: list[Entry] = field(default_factory=list)
     skipped: list[tuple[str, Path | None]] = field(default_factory=list)  # (id, its file or None if missing)
+    withheld: list[str] = field(default_factory=list)  # exam scenarios: never in the workspace
     written: list[Path] = field(default_factory=list)
 
 
@@ -94,8 +100,17 @@ def index_notebook(title: str, entries: list[Entry], language: str = "nl") -> nb
     return nb
 
 
+def _remove_exam_files(root: Path, sid: str) -> None:
+    """Remove what an older build left of an exam scenario (never an answers file)."""
+    for theme in (p for p in root.iterdir() if p.is_dir()) if root.is_dir() else ():
+        for name in (f"{sid}.ipynb", f"{sid}.case.json"):
+            stale = theme / name
+            if stale.is_file() or stale.is_symlink():
+                stale.unlink()
+
+
 def build_workspace(course_dir: Path | str, workspace: Path | str, scenarios_dir: Path | str | None = None) -> Workspace:
-    """Build every scenario and primer of ``course_dir/course.yaml`` into ``workspace`` (practice mode)."""
+    """Build the primers and practice scenarios of ``course_dir/course.yaml`` into ``workspace``."""
     course_dir, root = Path(course_dir), Path(workspace)
     course_file = course_dir / "course.yaml"
     if not course_file.is_file():
@@ -105,11 +120,15 @@ def build_workspace(course_dir: Path | str, workspace: Path | str, scenarios_dir
     if course is None or any(p.is_error for p in problems):
         raise BuildError("the course plan has errors: run `casuslab lint`", Location(str(course_file)))
     available = find_scenarios(scenarios_dir)
+    exam = {sid for a in course.assignments if a.mode == "exam" for sid in a.scenarios}
     wanted: list[tuple[str, bool]] = [(pid, True) for pid in course.primers]
     for assignment in course.assignments:
-        wanted += [(sid, False) for sid in assignment.scenarios]
-    result = Workspace(root=root, title=course.title)
-    seen: set[str] = set()
+        if assignment.mode == "practice":
+            wanted += [(sid, False) for sid in assignment.scenarios]
+    result = Workspace(root=root, title=course.title, withheld=sorted(exam))
+    for sid in result.withheld:
+        _remove_exam_files(root, sid)
+    seen: set[str] = set(exam)
     languages: Counter[str] = Counter()
     for sid, primer in wanted:
         if sid in seen:
