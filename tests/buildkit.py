@@ -89,12 +89,15 @@ def _ws(text: str) -> str:
 
 def key_strings(spec: dict) -> set[str]:
     """Every string that gives a question's key away (the full spec's prose and flags)."""
-    needles = {'"correct": true', '"correct":true', '"accept"', '"model_answer"', '"evidence"', '"feedback"'}
+    needles = {'"correct": true', '"correct":true', '"accept"', '"model_answer"', '"evidence"', '"feedback"',
+               '"consequence"'}
     for stage in spec["stages"]:
         for q in stage.get("questions") or []:
             for option in q.get("options", []):
                 if option.get("feedback"):
                     needles.add(option["feedback"])
+                if option.get("consequence"):  # only the right option would have no bad outcome
+                    needles.add(option["consequence"])
             if q.get("model_answer"):
                 needles.add(q["model_answer"])
             for criterion in q.get("rubric", []):

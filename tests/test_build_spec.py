@@ -38,11 +38,10 @@ def test_exam_strips_every_key(spec):
     for q in qs.values():
         assert "model_answer" not in q and "accept" not in q
         for option in q.get("options", []):
-            assert set(option) <= {"id", "text", "consequence", "next"}
-    # what the student needs stays: texts, consequences, branches, criteria and their levels
+            assert set(option) <= {"id", "text", "next"}  # no consequence: it gives the key away
+    # what the student needs stays: texts, branches, criteria and their levels
     reactie = qs["reactie"]["options"]
     assert [o.get("next") for o in reactie] == ["klacht", "overleg", "overleg"]
-    assert reactie[0]["consequence"] == "De inspecteur bedankt haar en hangt op."
     rubric = qs["motivering"]["rubric"]
     assert [c["criterion"] for c in rubric][0] == "Kent het zwijgrecht van de getuige"
     assert rubric[0]["levels"] == {"0": "", "1": "", "2": ""} and "evidence" not in rubric[0]

@@ -159,7 +159,7 @@ def test_exam_mode_shows_no_feedback(tmp_path):
         assert page.locator(".jp-OutputArea .casuslab-badge").count() == 0
         assert not any(t.strip() for t in first.locator(".casuslab-feedback").all_inner_texts())
         assert "Juist" not in shown and "jouw keuze" not in shown and "Gesloten vragen" not in shown
-        assert "De inspecteur bedankt haar" in shown          # the consequence is the story, not feedback
+        assert "De inspecteur bedankt haar" not in shown      # an exam ships no consequence: it gives the key away
         stage(page, 1).locator(".casuslab-question").wait_for()         # klacht follows option a
 
 

@@ -5,7 +5,10 @@ mutation of their input.
 
 - ``student_spec(spec, mode)``: the ``<scenario>.case.json`` content. Practice mode
   keeps everything (keys included: that is what practice is for). Exam mode ships
-  no key: no ``correct`` flags, no option ``feedback``, no ``model_answer``, no
+  no key: no ``correct`` flags, no option ``feedback``, no option ``consequence``
+  (the right option would be the only one without a bad outcome; the next stage's
+  text carries the story, and the graded feedback shows the consequence of the
+  student's choice from the full scenario), no ``model_answer``, no
   rubric ``evidence`` and no level descriptors (criteria keep their name and their
   level numbers, with empty descriptors), no scale ``accept`` range, and the items
   of an ``order`` question in the students' start order instead of the correct one
@@ -26,7 +29,7 @@ from typing import Any, Literal
 Mode = Literal["practice", "exam"]
 MODES = ("practice", "exam")
 
-_EXAM_OPTION_DROP = ("correct", "feedback")
+_EXAM_OPTION_DROP = ("correct", "feedback", "consequence")
 _EXAM_QUESTION_DROP = ("model_answer", "accept")
 
 
