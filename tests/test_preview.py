@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from buildkit import DATA, SID
-from casuslab.build.markdown import render
+from casuslab.student.markup import markdown
 from casuslab.build.preview import preview_file, preview_html
 from casuslab.build.svgmap import edges, stage_map
 from casuslab.errors import ScenarioInvalid
@@ -95,7 +95,7 @@ def test_scenario_texts_are_escaped(scenario, tmp_path):
 
 
 def test_markdown_is_safe_and_minimal():
-    html = render('**vet** en *schuin* <a href="javascript:x">a</a> [klik](javascript:alert(1))\n\n- een\n- twee')
+    html = markdown('**vet** en *schuin* <a href="javascript:x">a</a> [klik](javascript:alert(1))\n\n- een\n- twee')
     assert "<strong>vet</strong>" in html and "<em>schuin</em>" in html and "<ul><li>een</li><li>twee</li></ul>" in html
     assert "<a " not in html and "&lt;a href=&quot;javascript:x&quot;&gt;" in html
 

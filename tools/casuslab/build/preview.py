@@ -3,7 +3,8 @@
 Every stage, a map of the stage graph (inline SVG), every path with its points,
 every question with its key, feedback, consequences, rubric and model answer, and
 the references with both numbers of a replaced provision. Inline CSS only, no
-scripts, no external resources; every text from the scenario is escaped.
+scripts, no external resources; every text from the scenario is escaped (Markdown goes
+through ``casuslab.student.markup``, the same renderer the students' widgets use).
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from pathlib import Path
 from casuslab import paths
 from casuslab.build.checks import check_scenario, cited_catalogue, load_references
 from casuslab.build.course import write_if_changed
-from casuslab.build.markdown import inline, render
 from casuslab.build.studentspec import shuffled_items
 from casuslab.build.svgmap import stage_map
 from casuslab.errors import ScenarioInvalid
 from casuslab.scenario.spec import to_spec
 from casuslab.scoring import question_points
+from casuslab.student.markup import inline, markdown
 
 CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;max-width:60rem;margin:2rem auto;padding:0 1rem}
@@ -50,6 +51,11 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+def _md(text: str | None) -> str:
+    """Markdown through the package's one renderer; a scenario's ``#`` becomes ``<h4>`` here."""
+    return markdown(text, heading_offset=3)
+
+
 def _pts(value: float) -> str:
     return f"{value:g}"
 
@@ -72,7 +78,7 @@ def _question(spec: dict, q: dict) -> str:
     parts = [
         f'<article class="question" id="q-{_e(q["id"])}">',
         f'<h4><code>{_e(q["id"])}</code> · {_e(TYPE_NAMES.get(kind, kind))} · {_pts(question_points(q))} punten</h4>',
-        f"<div>{render(q.get('prompt', ''))}</div>",
+        f"<div>{_md(q.get('prompt', ''))}</div>",
     ]
     if kind in ("single", "multiple"):
         if kind == "multiple":
@@ -101,7 +107,7 @@ def _question(spec: dict, q: dict) -> str:
             rows.append(f"<tr><td><code>{_e(c['id'])}</code><br>{inline(c['criterion'])}</td><td><ul>{levels}</ul></td><td><ul>{cues}</ul></td></tr>")
         parts.append(f"<table><tr><th>criterium</th><th>niveaus</th><th>aanwijzingen (evidence)</th></tr>{''.join(rows)}</table>")
         if q.get("model_answer"):
-            parts.append(f'<div class="model"><strong>Modelantwoord</strong>{render(q["model_answer"])}</div>')
+            parts.append(f'<div class="model"><strong>Modelantwoord</strong>{_md(q["model_answer"])}</div>')
         else:
             parts.append('<p class="no">Geen modelantwoord.</p>')
     parts.append("</article>")
@@ -185,7 +191,7 @@ def preview_html(spec: dict, catalogue: dict | None = None, problems: list | Non
     for i, stage in enumerate(spec.get("stages", [])):
         out.append(f'<section class="stage" id="stage-{_e(stage["id"])}">')
         out.append(f"<h2>{i + 1}. {_e(stage.get('title', ''))} <code>{_e(stage['id'])}</code></h2>")
-        out.append(f'<div class="story">{render(stage.get("text", ""))}</div>')
+        out.append(f'<div class="story">{_md(stage.get("text", ""))}</div>')
         for q in stage.get("questions") or []:
             out.append(_question(spec, q))
         out.append(f'<p class="route">{_route(spec, i)}</p></section>')

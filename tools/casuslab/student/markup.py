@@ -1,25 +1,33 @@
-"""Safe HTML for the student's widgets: a small Markdown subset and the stylesheet.
+"""Safe HTML from Markdown: the one renderer of the package, and the student's stylesheet.
 
-ipywidgets' ``HTML`` widget sets ``innerHTML`` without sanitising, so every text
-that reaches it goes through :func:`esc` or :func:`markdown` here, which escape
-first and only then add the few tags they produce. Standard library only.
+Everything that shows a scenario's or a student's Markdown as HTML calls
+:func:`markdown` (blocks) or :func:`inline` (one line) here: the student's widgets
+and the trainer's preview page (``casuslab.build.preview``). ipywidgets' ``HTML``
+widget sets ``innerHTML`` without sanitising, so the renderer must be safe on its own:
+
+- markdown-it-py (pure Python) with the CommonMark preset, ``html`` off: raw HTML in
+  a text comes out as escaped text, never as a tag;
+- GFM tables (``<table>`` with ``<thead>``/``<th scope="col">``) and ``~~strike~~``;
+  no linkify, no typographer, no images (a page never loads anything remote);
+- links only to ``http``, ``https``, ``mailto`` or a relative address; anything else
+  (``javascript:``, ``data:``, ``vbscript:``, ``file:``) stays plain text. Absolute
+  links open in a new tab, so a click never navigates away from JupyterLab;
+- headings are shifted down by ``heading_offset`` levels, so a scenario's ``#``
+  never competes with the notebook's or the page's own headings;
+- compact output (no newlines between tags), the same for the same input.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
-_INLINE = [
-    (re.compile(r"`([^`]+)`"), r"<code>\1</code>"),
-    (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), r"<strong>\1</strong>"),
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"<em>\1</em>"),
-    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"<em>\1</em>"),
-]
-_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^\s)]+)\)")
-_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
-_NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 
 
 def esc(text: object) -> str:
@@ -27,73 +35,60 @@ def esc(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def inline(text: str) -> str:
-    """Escape one line and apply inline Markdown (code, bold, italics, http links)."""
-    out = esc(text)
-    out = _LINK.sub(lambda m: f'<a href="{m.group(2)}" target="_blank" rel="noopener">{m.group(1)}</a>', out)
-    for pattern, repl in _INLINE:
-        out = pattern.sub(repl, out)
-    return out
+def safe_link(url: str) -> bool:
+    """Whether ``url`` (normalised, entities decoded) may become an ``href``."""
+    scheme = _SCHEME.match(url)
+    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
+
+
+class _Markdown(MarkdownIt):
+    def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
+        return safe_link(url)
+
+
+class _Renderer(RendererHTML):
+    """markdown-it's HTML renderer with shifted headings, table and link attributes."""
+
+    def renderToken(self, tokens: Sequence, idx: int, options, env) -> str:  # noqa: N802
+        token = tokens[idx]
+        if token.type in ("heading_open", "heading_close"):
+            level = int(token.tag[1:]) + int(env.get("heading_offset", 0))
+            token.tag = f"h{max(1, min(6, level))}"
+        elif token.type == "table_open":
+            token.attrSet("class", "casuslab-table")
+        elif token.type == "th_open":
+            token.attrSet("scope", "col")
+        elif token.type == "link_open" and _SCHEME.match(str(token.attrGet("href") or "")):
+            token.attrSet("target", "_blank")
+            token.attrSet("rel", "noopener noreferrer")
+        return super().renderToken(tokens, idx, options, env).strip("\n")
+
+    def softbreak(self, tokens: Sequence, idx: int, options, env) -> str:
+        return " "
+
+
+def _parser() -> MarkdownIt:
+    md = _Markdown("commonmark", {"html": False, "linkify": False, "typographer": False}, renderer_cls=_Renderer)
+    md.enable(["table", "strikethrough"])
+    md.disable("image")
+    return md
+
+
+_MD = _parser()
 
 
 def markdown(text: str | None, heading_offset: int = 2) -> str:
-    """A safe subset of Markdown: paragraphs, lists, headings, quotes, inline marks.
+    """``text`` (Markdown) as safe HTML; headings shifted down by ``heading_offset`` levels."""
+    if not text:
+        return ""
+    return _MD.render(str(text), {"heading_offset": heading_offset}).strip("\n")
 
-    Headings are shifted down by ``heading_offset`` levels so a scenario's ``#``
-    never competes with the notebook's title.
-    """
-    blocks: list[str] = []
-    para: list[str] = []
-    items: list[str] = []
-    list_tag = ""
-    quote: list[str] = []
 
-    def flush() -> None:
-        nonlocal list_tag
-        if para:
-            blocks.append("<p>" + " ".join(inline(p) for p in para) + "</p>")
-            para.clear()
-        if items:
-            blocks.append(f"<{list_tag}>" + "".join(f"<li>{inline(i)}</li>" for i in items) + f"</{list_tag}>")
-            items.clear()
-            list_tag = ""
-        if quote:
-            blocks.append("<blockquote>" + markdown("\n".join(quote), heading_offset) + "</blockquote>")
-            quote.clear()
-
-    for raw in (text or "").splitlines():
-        line = raw.rstrip()
-        if not line.strip():
-            flush()
-            continue
-        if line.lstrip().startswith(">"):
-            if para or items:
-                flush()
-            quote.append(line.lstrip()[1:].lstrip())
-            continue
-        if quote:
-            flush()
-        heading = _HEADING.match(line)
-        bullet = _BULLET.match(line)
-        numbered = _NUMBERED.match(line)
-        if heading:
-            flush()
-            level = min(6, len(heading.group(1)) + heading_offset)
-            blocks.append(f"<h{level}>{inline(heading.group(2))}</h{level}>")
-        elif bullet or numbered:
-            tag = "ul" if bullet else "ol"
-            if para or (items and tag != list_tag):
-                flush()
-            list_tag = tag
-            items.append((bullet or numbered).group(1))
-        elif items and raw.startswith((" ", "\t")):
-            items[-1] += " " + line.strip()
-        else:
-            if items:
-                flush()
-            para.append(line.strip())
-    flush()
-    return "".join(blocks)
+def inline(text: str | None) -> str:
+    """One line of Markdown (emphasis, code, links, no blocks) as safe HTML."""
+    if not text:
+        return ""
+    return _MD.renderInline(str(text), {})
 
 
 CSS = """
@@ -151,6 +146,10 @@ CSS = """
 .casuslab-rubric { border-collapse: collapse; margin: 4px 0; font-size: 13px; }
 .casuslab-rubric th, .casuslab-rubric td { border: 1px solid #c3cad2; padding: 3px 6px; text-align: left;
   vertical-align: top; }
+.casuslab-table { border-collapse: collapse; margin: 6px 0 10px 0; font-size: 13px; line-height: 1.4; }
+.casuslab-table th, .casuslab-table td { border: 1px solid #c3cad2; padding: 4px 8px; text-align: left;
+  vertical-align: top; }
+.casuslab-table th { background: var(--jp-layout-color2, #f4f6f8); font-weight: 600; }
 .casuslab-consequence { background: #fff8e1; border-left: 4px solid #b7791f; padding: 6px 12px; margin: 8px 0;
   color: #1a1a1a; border-radius: 0 6px 6px 0; }
 .casuslab-consequence p { margin: 2px 0; }
