@@ -154,3 +154,39 @@ def test_headings_shift_and_the_old_features_remain():
 def test_the_same_text_gives_the_same_html():
     text = (PRIMERS / "primer-behoefteanalyse.yaml").read_text(encoding="utf-8")
     assert markdown(text) == markdown(text) and markdown(text, heading_offset=3) == markdown(text, heading_offset=3)
+
+
+@pytest.mark.browser
+def test_a_primer_table_in_chromium_is_accessible_and_fits(tmp_path):
+    """The student's stage HTML and stylesheet in headless Chromium: a real table, axe-core clean, no overflow."""
+    chromium, axe = Path("/usr/bin/chromium"), ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+    assert chromium.exists() and axe.exists(), "run `make system-deps` and `make browser-deps`"
+    from playwright.sync_api import sync_playwright
+
+    folder = primer_course(tmp_path, "primer-ethiek")
+    case = open_case("primer-ethiek", folder, show=False)
+    case.stage("principes")
+    page_file = tmp_path / "stage.html"
+    page_file.write_text(
+        f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Primer</title>{style_tag()}</head><body>'
+        f'<main><div class="casuslab-stage"><div class="widget-html-content">{case.views["principes"].header.value}'
+        "</div></div></main></body></html>", encoding="utf-8")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 700, "height": 900})
+            page.goto(page_file.as_uri())
+            shape = page.evaluate("""() => {
+                const t = document.querySelector('table.casuslab-table');
+                const box = document.querySelector('.casuslab-stage');
+                return {th: t.querySelectorAll('thead th[scope=col]').length, rows: t.tBodies[0].rows.length,
+                        collapse: getComputedStyle(t).borderCollapse, border: getComputedStyle(t.rows[1].cells[0]).borderTopStyle,
+                        width: t.getBoundingClientRect().right, inside: box.getBoundingClientRect().right};
+            }""")
+            page.add_script_tag(path=str(axe))
+            result = page.evaluate("() => axe.run('main', {resultTypes: ['violations']})")
+        finally:
+            browser.close()
+    assert shape["th"] == 3 and shape["rows"] == 9 and shape["collapse"] == "collapse" and shape["border"] == "solid"
+    assert shape["width"] <= shape["inside"] + 1, shape
+    assert [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")] == []
