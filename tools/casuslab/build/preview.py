@@ -41,6 +41,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid 
 th{background:#f6f8fa}tr.correct td{background:#dafbe1}.ok{color:#1a7f37;font-weight:700}.no{color:#a40e26}
 .model{background:#fff8c5;border-radius:6px;padding:.5rem 1rem}
 code{background:#eaeef2;border-radius:3px;padding:0 .2rem}
+pre{background:#eaeef2;border-radius:6px;padding:.5rem 1rem;white-space:pre-wrap;overflow-wrap:anywhere}pre code{padding:0}
 dt{margin-top:.6rem}dd{margin-left:1.5rem}
 """
 

@@ -150,6 +150,8 @@ CSS = """
 .casuslab-table th, .casuslab-table td { border: 1px solid #c3cad2; padding: 4px 8px; text-align: left;
   vertical-align: top; }
 .casuslab-table th { background: var(--jp-layout-color2, #f4f6f8); font-weight: 600; }
+.casuslab-stage pre { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--jp-layout-color2, #f4f6f8);
+  border-radius: 6px; padding: 8px 12px; font-size: 13px; line-height: 1.45; }
 .casuslab-consequence { background: #fff8e1; border-left: 4px solid #b7791f; padding: 6px 12px; margin: 8px 0;
   color: #1a1a1a; border-radius: 0 6px 6px 0; }
 .casuslab-consequence p { margin: 2px 0; }
