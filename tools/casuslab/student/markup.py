@@ -14,7 +14,8 @@ widget sets ``innerHTML`` without sanitising, so the renderer must be safe on it
   links open in a new tab, so a click never navigates away from JupyterLab;
 - headings are shifted down by ``heading_offset`` levels, so a scenario's ``#``
   never competes with the notebook's or the page's own headings;
-- compact output (no newlines between tags), the same for the same input.
+- compact output (no newlines between block tags; a code block keeps its own), the same
+  for the same input.
 """
 
 from __future__ import annotations
