@@ -176,6 +176,30 @@ def export(
 
 
 @app.command()
+def items(
+    scenarios: List[Path] = typer.Argument(..., help="scenario files or folders"),
+    format: str = typer.Option("moodle", "--format", help="moodle (Moodle XML) or qti (IMS QTI 2.1 zip)"),
+    out: Optional[Path] = typer.Option(None, "--out", help="het bestand (standaard: vragenbank.moodle.xml of vragenbank.qti.zip)"),
+) -> None:
+    """Exporteer de vragen van scenario's als vragenbank: Moodle XML of IMS QTI 2.1 (met de sleutels)."""
+    from casuslab.items.command import run_items
+
+    raise typer.Exit(run_items(scenarios, format, out))
+
+
+@app.command()
+def report(
+    assignment: str = typer.Argument(..., help="de opdracht"),
+    course: Path = typer.Option(Path("course"), "--course", help=_COURSE_HELP),
+    out: Optional[Path] = typer.Option(None, "--out", help="het HTML-bestand (standaard: COURSE/reports/OPDRACHT-rapport.html)"),
+) -> None:
+    """Klasrapport: scoreverdeling, te laat/niet ingediend, itemanalyse, paden, rubriek, tijd (één HTML-bestand)."""
+    from casuslab.report.command import run_report
+
+    raise typer.Exit(run_report(course, assignment, out, light=True))
+
+
+@app.command()
 def demo(
     students: int = typer.Option(30, "--students", help="hoeveel gesimuleerde studenten"),
     keep: Optional[Path] = typer.Option(None, "--dir", help="werk in deze (nieuwe) map in plaats van een tijdelijke"),
