@@ -37,7 +37,7 @@ def test_set_writes_the_contract_format_at_once(tmp_path):
     assert not (tmp_path / f"{SID}.answers.json").exists()  # loading never writes
     saved = store.set("reactie", "b")
     doc = on_disk(tmp_path)
-    assert set(doc) == {"format", "scenario", "submitted_stages", "answers", "saved_at"}
+    assert set(doc) == {"format", "scenario", "submitted_stages", "answers", "saved_at", "shuffle_seed"}
     assert doc["format"] == "casuslab/answers-v1" and doc["scenario"] == SID
     assert doc["answers"] == {"reactie": "b"} and doc["submitted_stages"] == []
     assert doc["saved_at"]["reactie"] == saved or doc["saved_at"]["reactie"] <= saved
@@ -138,8 +138,10 @@ def test_merge_keeps_the_later_stamp_whatever_the_write_order(tmp_path):
     tab1.load()
     tab2.load()
     tab2.set("reactie", "c")
-    tab1.set("reactie", "a")  # written last, but stamped earlier
-    assert on_disk(tmp_path)["answers"]["reactie"] == "c"
+    tab1.set("reactie", "a", save=False)  # stamped earlier, written last (with another answer)
+    tab1.set("urgentie", 3)
+    assert on_disk(tmp_path)["answers"] == {"reactie": "c", "urgentie": 3}
+    assert tab1.answers["reactie"] == "c" and tab1.replaced == {"reactie"}
 
 
 WRITER = """

@@ -40,6 +40,16 @@ def opened(folder: Path) -> Case:
     return case
 
 
+def pick(view, *option_ids: str) -> None:
+    """Choose options by id, as a student clicks them (the order on screen is per student)."""
+    if view.kind == "single":
+        view.radio.index = view.ids.index(option_ids[0])
+    else:
+        boxes = dict(view.boxes)
+        for oid in option_ids:
+            boxes[oid].value = True
+
+
 def answers_file(folder: Path) -> dict:
     return json.loads((folder / f"{SID}.answers.json").read_text(encoding="utf-8"))
 
@@ -58,9 +68,8 @@ def test_answer_submit_branch_and_practice_feedback(tmp_path, spec):
     case = opened(tmp_path)
     first = case.views["telefoon"]
     single, multiple = first.questions
-    single.radio.index = 1                       # option b -> overleg
-    multiple.boxes[0][1].value = True
-    multiple.boxes[2][1].value = True
+    pick(single, "b")                            # option b -> overleg
+    pick(multiple, "a", "c")
     assert answers_file(tmp_path)["answers"] == {"reactie": "b", "welke-regels": ["a", "c"]}
     assert "Opgeslagen om" in case.save_status.value
     first.ask_confirmation()
@@ -101,14 +110,15 @@ def test_answer_submit_branch_and_practice_feedback(tmp_path, spec):
 def test_restart_restores_answers_locks_and_path(tmp_path, spec):
     write_case(tmp_path, spec)
     case = opened(tmp_path)
-    case.views["telefoon"].questions[0].radio.index = 0      # a -> klacht
+    pick(case.views["telefoon"].questions[0], "a")          # a -> klacht
     case.submit(case.views["telefoon"])
-    case.views["klacht"].questions[0].radio.index = 2
+    pick(case.views["klacht"].questions[0], "c")
     again = opened(tmp_path)                                 # a new kernel runs all cells
     assert [v.state for v in again.views.values()] == ["submitted", "open", "skipped", "closed"]
     restored = again.views["telefoon"].questions[0]
-    assert restored.radio.index == 0 and restored.radio.disabled
-    assert again.views["klacht"].questions[0].radio.index == 2
+    assert restored.value() == "a" and restored.radio.disabled
+    assert again.views["klacht"].questions[0].value() == "c"
+    assert again.views["klacht"].questions[0].ids == case.views["klacht"].questions[0].ids  # same order
     assert not again.views["klacht"].questions[0].radio.disabled
     assert "teruggezet" in again.save_status.value
 
@@ -117,7 +127,7 @@ def test_exam_mode_shows_no_feedback(tmp_path, spec):
     write_case(tmp_path, spec, "exam")
     case = opened(tmp_path)
     first = case.views["telefoon"]
-    first.questions[0].radio.index = 1
+    pick(first.questions[0], "b")
     case.submit(first)
     assert all(q.feedback.value == "" for q in first.questions)
     assert "Juist" not in first.result.value and "punten" not in first.result.value
@@ -178,7 +188,7 @@ def test_student_text_is_escaped_everywhere(tmp_path, spec):
     write_case(tmp_path, hostile)
     case = opened(tmp_path)
     first = case.views["telefoon"]
-    first.questions[0].radio.index = 1
+    pick(first.questions[0], "b")
     case.submit(first)
     html = first.header.value + first.result.value + first.questions[0].feedback.value
     assert "<img" not in html and "&lt;img" in html and "<strong>vet</strong>" in html

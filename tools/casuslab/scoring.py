@@ -107,7 +107,7 @@ def read_answers(path: Path | str) -> tuple[dict | None, str | None]:
     if size > MAX_ANSWERS_BYTES:
         return None, f"the answers file is too large ({size} bytes)"
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8"))
+        doc = json.loads(path.read_bytes().decode("utf-8-sig"))  # a BOM (Windows editors) is accepted
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         return None, f"the answers file is not valid JSON ({exc})"
     except OSError as exc:

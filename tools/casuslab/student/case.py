@@ -22,7 +22,7 @@ from IPython.display import display
 
 from casuslab import paths, scoring
 from casuslab.student import kit
-from casuslab.student.answers import AnswersStore, SaveError
+from casuslab.student.answers import AnswersStore, NotOnDisk, SaveError, TooLarge
 from casuslab.student.i18n import language_of, translator
 from casuslab.student.markup import esc, style_tag
 from casuslab.student.stage import CLOSED, OPEN, SKIPPED, SUBMITTED, StageView
@@ -74,6 +74,8 @@ class Case:
         self.notice = kit.html(css="casuslab-setup")
         self.error: str | None = None
         self.store.load()
+        self.seed = self.store.seed  # the order of the options this student sees
+        self.too_large: set[str] = set()  # questions whose answer on screen is too long to save
         self.show_saved()
         atexit.register(self.flush)
 
@@ -198,7 +200,15 @@ class Case:
             text = _("Nothing saved yet. Every answer is saved the moment you give it.")
         if self.store.corrupt_reason:
             text = self.corrupt_message() + " " + text
+        if self.store.replaced:
+            text += " " + _("Another window of this notebook changed an answer later; that answer is kept. "
+                            "Run the notebook again to see it.")
         self.save_status.value = f'<span role="status">{esc(text)}</span>'
+
+    def show_too_large(self) -> None:
+        text = self.gettext("Not saved: your answer is too long (the answers file may be at most 1 MB). "
+                            "Make it shorter; until then the last shorter version stays saved.")
+        self.save_status.value = f'<span class="casuslab-save-error" role="alert">{esc(text)}</span>'
 
     def corrupt_message(self) -> str:
         _ = self.gettext
@@ -218,6 +228,8 @@ class Case:
 
     def reason(self, exc: SaveError) -> str:
         _ = self.gettext
+        if isinstance(exc, NotOnDisk):
+            return _("your answer did not arrive in the answers file")
         code = getattr(exc.__cause__, "errno", None)
         if code in (errno.EACCES, errno.EPERM):
             return _("you may not write in this folder")
@@ -233,6 +245,9 @@ class Case:
             submitted = len(self.store.submitted)
             try:
                 self.store.save()
+            except TooLarge:
+                self.show_too_large()
+                return
             except SaveError as exc:
                 self.show_saved(self.reason(exc))
                 return
@@ -253,7 +268,14 @@ class Case:
         """A widget's answer changed: save at once, or within TYPING_DELAY while typing."""
         with self._lock:
             try:
-                self.store.set(qid, value, save=False)
+                try:
+                    self.store.set(qid, value, save=False)
+                except TooLarge:  # nothing changed: the last version that fits is what gets saved
+                    self.too_large.add(qid)
+                    self.flush()
+                    self.show_too_large()
+                    return
+                self.too_large.discard(qid)
                 if typing:
                     if self._cancel is None:
                         self._cancel = _later(TYPING_DELAY, self.save_now)
@@ -271,6 +293,11 @@ class Case:
     def submit(self, view: StageView) -> None:
         """Save the stage as submitted, then lock it and reveal what follows."""
         with self._lock:
+            if any(q.qid in self.too_large for q in view.questions or []):  # what is on screen is not saved
+                view.confirming = False
+                view.update()
+                self.show_too_large()
+                return
             for q in view.questions or []:
                 if q.kind == "order" and not q.touched:
                     q.touched = True

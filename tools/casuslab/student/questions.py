@@ -35,6 +35,20 @@ def shuffled_items(scenario_id: str, question: dict) -> list[str]:
     return order
 
 
+def shuffled_options(seed: str | None, scenario_id: str, question: dict) -> list[dict]:
+    """The options of a ``single`` or ``multiple`` question in this student's order.
+
+    The order follows from the student's ``shuffle_seed`` (kept in the answers file), so
+    it is the same after every reload and differs between students. Without a seed the
+    options keep the scenario's order.
+    """
+    options = list(question.get("options", []))
+    if seed:
+        digest = hashlib.sha256(f"{seed}/{scenario_id}/{question['id']}".encode()).hexdigest()
+        random.Random(digest).shuffle(options)
+    return options
+
+
 class QuestionView:
     """The common part: a card with the question's head, prompt, control and feedback."""
 
@@ -90,8 +104,9 @@ class SingleView(QuestionView):
     kind = "single"
 
     def build(self, value):
-        self.ids = [o["id"] for o in self.q.get("options", [])]
-        labels = [o["text"] for o in self.q.get("options", [])]
+        options = shuffled_options(getattr(self.ctx, "seed", None), self.ctx.scenario_id, self.q)
+        self.ids = [o["id"] for o in options]
+        labels = [o["text"] for o in options]
         self.radio = w.RadioButtons(options=list(zip(labels, range(len(labels)))), index=None,
                                     layout=kit.layout(), style=kit.style(w.RadioButtons),
                                     description_allow_html=False)
@@ -110,7 +125,7 @@ class MultipleView(QuestionView):
     def build(self, value):
         chosen = set(value) if isinstance(value, list) else set()
         self.boxes: list[tuple[str, w.Checkbox]] = []
-        for option in self.q.get("options", []):
+        for option in shuffled_options(getattr(self.ctx, "seed", None), self.ctx.scenario_id, self.q):
             box = w.Checkbox(value=option["id"] in chosen, description=option["text"], indent=False,
                              description_allow_html=False, layout=kit.layout(), style=kit.style(w.Checkbox))
             self.boxes.append((option["id"], box))
@@ -121,7 +136,8 @@ class MultipleView(QuestionView):
     def value(self):
         if not self.touched:
             return None
-        return [oid for oid, box in self.boxes if box.value]
+        chosen = {oid for oid, box in self.boxes if box.value}
+        return [o["id"] for o in self.q.get("options", []) if o["id"] in chosen]  # the scenario's order
 
     def inputs(self):
         return [box for _, box in self.boxes]
