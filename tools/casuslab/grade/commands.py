@@ -66,10 +66,14 @@ def run_release(course_dir: Path, assignment: str) -> int:
 
 def run_collect(course_dir: Path, assignment: str) -> int:
     course = open_course(course_dir)
-    # a submission folder not owned by the student it names is refused (casuslab.hub.collect)
-    run_nbgrader(course, "collect", assignment, "--update",
-                 "--ExchangeFactory.collect=casuslab.hub.collect.OwnerCheckedCollect")
+    # a submission folder not owned by the student it names is refused, every file is copied
+    # safely within limits, one bad submission never stops the class (casuslab.hub.collect)
+    log = run_nbgrader(course, "collect", assignment, "--update",
+                       "--ExchangeFactory.collect=casuslab.hub.collect.OwnerCheckedCollect", quiet=True)
     from casuslab.grade.fast import submitted_students
+    from casuslab.hub.safecopy import print_collect_report
+
+    print_collect_report(log, _console())
 
     count = len(submitted_students(course, assignment))
     print(f"{count} inzending(en) van '{assignment}' staan in {course.folder('submitted', '.', '.').resolve()}")
@@ -113,10 +117,10 @@ def print_run(run, console) -> None:
         table = Table(title="Wat niet (volledig) beoordeeld kon worden, en waarom", title_justify="left")
         for column in ("student", "notebook", "probleem", "gevolg"):
             table.add_column(column)
-        for (student, what, outcome, _), notebooks in grouped_problems(run):
+        for (student, what, outcome, _, error), notebooks in grouped_problems(run):
             shown = "-" if notebooks == [""] else (
                 f"alle {len(notebooks)}" if len(notebooks) > 1 and len(notebooks) == len(run.notebooks) else ", ".join(notebooks))
-            table.add_row(Text(student), Text(shown), Text(what), Text(outcome))
+            table.add_row(Text(student), Text(shown), Text(("FOUT: " if error else "") + what), Text(outcome))
         console.print(table)
     open_count = sum(1 for a in run.open_answers if a.status == "answered")
     if run.sheet is not None:
@@ -126,23 +130,35 @@ def print_run(run, console) -> None:
 
 
 def grouped_problems(run) -> list:
-    """Problems merged per student and kind: ((student, what, outcome, graded), [notebooks])."""
+    """Problems merged per student and kind: ((student, what, outcome, graded, error), [notebooks]).
+
+    Submissions not graded come first, then errors to check, then notes."""
     groups: dict = {}
     for p in run.problems:
-        groups.setdefault((p.student, p.what, p.outcome, p.graded), []).append(p.notebook)
-    return sorted(groups.items(), key=lambda kv: (kv[0][3], kv[0][0], kv[0][1]))
+        groups.setdefault((p.student, p.what, p.outcome, p.graded, p.error), []).append(p.notebook)
+    return sorted(groups.items(), key=lambda kv: (kv[0][3], not kv[0][4], kv[0][0], kv[0][1]))
 
 
 def run_feedback(course_dir: Path, assignment: str) -> int:
     from casuslab.grade.feedback import write_feedback
 
     course = open_course(course_dir)
-    run_nbgrader(course, "generate_feedback", assignment, "--force")
-    pages = write_feedback(course, assignment)
-    print(f"nbgrader-feedback: {course.folder('feedback', '.', '.').resolve()} "
-          f"(uitdelen met: nbgrader release_feedback {assignment})")
+    failed = None
+    try:
+        run_nbgrader(course, "generate_feedback", assignment, "--force")
+    except GradingError as exc:  # casuslab's own pages are still written for everyone
+        failed = exc
+    problems: list = []
+    pages = write_feedback(course, assignment, problems)
+    if failed is None:
+        print(f"nbgrader-feedback: {course.folder('feedback', '.', '.').resolve()} "
+              f"(uitdelen met: nbgrader release_feedback {assignment})")
+    else:
+        print(f"Let op: {failed}", file=sys.stderr)
+    for student, why in problems:
+        print(f"Let op: geen feedbackpagina voor {student!r}: {why}", file=sys.stderr)
     print(f"{len(pages)} feedbackpagina('s) van casuslab: {(course.root / 'feedback_casuslab').resolve()}")
-    return 0
+    return 1 if failed is not None or problems else 0
 
 
 def run_export(course_dir: Path, assignment: str) -> int:
@@ -150,9 +166,16 @@ def run_export(course_dir: Path, assignment: str) -> int:
 
     course = open_course(course_dir)
     path = write_export(course, assignment)
+    from casuslab.grade.export import guard_csv
+
     nbgrader_csv = course.reports(assignment) / "nbgrader-export.csv"
     nbgrader_csv.parent.mkdir(parents=True, exist_ok=True)
-    run_nbgrader(course, "export", f"--to={nbgrader_csv}", quiet=True)
+    raw = nbgrader_csv.with_name(".nbgrader-export.raw.csv")  # nbgrader's names unguarded: never left behind
+    try:
+        run_nbgrader(course, "export", f"--to={raw}", quiet=True)
+        nbgrader_csv.write_text(guard_csv(raw.read_text(encoding="utf-8")), encoding="utf-8")
+    finally:
+        raw.unlink(missing_ok=True)
     print(f"Punten per vraag (Excel, ';' en decimale komma): {path}")
     print(f"nbgrader's eigen export (totalen per opdracht): {nbgrader_csv}")
     return 0

@@ -8,10 +8,15 @@ Excel could take for a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return) gets a leading apostrophe (CSV/formula injection).
 
 Columns: student, last name, first name, submitted, one per question
-(``<scenario>/<question>``; empty while an open question awaits the lecturer),
-to grade, total, maximum, percentage, score on 20. The maximum is the sum of
-each scenario's path maximum (contract §4: every path through a scenario is
-worth the same; questions on the other branch are not counted twice).
+(``<scenario>/<question>``; empty while an open question awaits the lecturer,
+``niet bereikt`` for a question off the student's path through the scenario),
+late penalty, to grade, total (late penalty deducted), maximum, percentage, score
+on 20. The maximum is the sum of each scenario's path maximum (contract §4: every
+path through a scenario is worth the same; questions on the other branch are not
+counted twice). Every amount comes from ``casuslab.grade.result`` (exact half-up).
+
+``guard_csv`` makes nbgrader's own export (``nbgrader export``) as safe: every text
+cell that is not a plain number gets the same apostrophe.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from casuslab import scoring
+from casuslab.grade.result import MANUAL, NOT_REACHED, STATUS_NL, build_results, format_number
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,76 +37,43 @@ def safe_text(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def number(value: float | None, decimals: int = 2) -> str:
-    """1.5 -> '1,5' (decimal comma); None -> ''."""
-    if value is None:
-        return ""
-    text = f"{round(float(value), decimals):.{decimals}f}".rstrip("0").rstrip(".")
-    return (text or "0").replace(".", ",")
+def number(value: Any, decimals: int = 2) -> str:
+    """1.5 -> '1,5' (decimal comma, exact half-up: 1.665 -> '1,67', 10.25 -> '10,3' with 1); None -> ''."""
+    return format_number(value, decimals)
 
 
-def _columns(plans: list) -> list[tuple[str, str, str, str | None]]:
-    """(header, notebook, grade cell, task cell) per question, in the notebooks' order."""
-    from casuslab.build.notebook import cell_id
-
-    columns = []
-    for plan in plans:
-        for cell in plan.grade_cells:
-            if cell.kind == "closed":
-                columns.append((f"{plan.name}/{cell.qid}", plan.name, cell.name, None))
-            else:
-                columns.append((f"{plan.name}/{cell.qid}", plan.name, cell.name, cell_id("task", cell.qid)))
-    return columns
+HEADER_END = ["aftrek te laat", "nog te beoordelen", "totaal", "maximum", "percentage", "op 20"]
 
 
-def _maximum(plans: list) -> float:
-    total = 0.0
-    for plan in plans:
-        if plan.shared_key is not None:
-            total += scoring.path_max(dict(plan.shared_key))
-        else:  # not the generated form: every cell's points
-            total += sum(c.points for c in plan.grade_cells) + sum(plan.task_cells.values())
-    return total
-
-
-def export_rows(gb: Any, assignment: str, plans: list) -> list[list[str]]:
-    columns = _columns(plans)
-    maximum = _maximum(plans)
-    header = ["student", "familienaam", "voornaam", "ingediend"] + [c[0] for c in columns] + [
-        "nog te beoordelen", "totaal", "maximum", "percentage", "op 20"]
+def export_rows(gb: Any, assignment: str, plans: list, course: Any = None) -> list[list[str]]:
+    """The CSV's rows, from each student's SubmissionResult (``course``: for the answers files, i.e. the
+    student's path; without it every question counts as reached)."""
+    results = build_results(gb, course, assignment, plans)
+    columns = [(f"{plan.name}/{cell.qid}", plan.name, cell.qid) for plan in plans for cell in plan.grade_cells]
+    header = ["student", "familienaam", "voornaam", "ingediend"] + [c[0] for c in columns] + HEADER_END
     rows = [header]
-    submissions = {s.student_id: s for s in gb.assignment_submissions(assignment)}
-    for student in sorted(gb.students, key=lambda s: s.id):
-        submission = submissions.get(student.id)
-        row = [safe_text(student.id), safe_text(student.last_name), safe_text(student.first_name),
-               "ja" if submission is not None else "nee"]
-        if submission is None:
-            rows.append(row + [""] * len(columns) + ["0", "0", number(maximum), "0", "0"])
+    for result in results:
+        row = [safe_text(result.student), safe_text(result.last_name), safe_text(result.first_name),
+               "ja" if result.submitted else "nee"]
+        maximum = number(result.path_max)
+        if not result.submitted:
+            rows.append(row + [""] * len(columns) + ["", "0", "0", maximum, "0", "0"])
             continue
-        grades: dict[tuple[str, str], Any] = {}
-        penalty = 0.0
-        for nb in submission.notebooks:
-            penalty += nb.late_submission_penalty or 0.0
-            for grade in nb.grades:
-                grades[(nb.name, grade.name)] = grade
-        total, pending = 0.0, 0
-        for _, notebook, cell, task in columns:
-            grade = grades.get((notebook, task or cell))
-            value = None
-            if grade is not None:
-                value = grade.manual_score if grade.manual_score is not None else grade.auto_score
-                if value is not None:
-                    value += grade.extra_credit or 0.0
-                if task and grade.needs_manual_grade:
-                    pending += 1
-            row.append(number(value))
-            total += value or 0.0
-        total = max(0.0, total - penalty)
-        percent = 100 * total / maximum if maximum else 0.0
-        row += [str(pending), number(total), number(maximum), number(percent, 1),
-                number(20 * total / maximum if maximum else 0.0, 1)]
+        for _, notebook, qid in columns:
+            question = result.question(notebook, qid)
+            if question is None or question.status == MANUAL:
+                row.append("")  # awaits the lecturer
+            elif question.status == NOT_REACHED:
+                row.append(NOT_REACHED_NL)
+            else:
+                row.append(number(question.score))
+        row += [number(result.late_penalty) if result.late_penalty else "", str(result.pending), number(result.total),
+                maximum, number(result.percent(1), 1), number(result.on_twenty(1), 1)]
         rows.append(row)
     return rows
+
+
+NOT_REACHED_NL = STATUS_NL[NOT_REACHED]
 
 
 def to_csv(rows: list[list[str]]) -> bytes:
@@ -116,8 +88,26 @@ def write_export(course: Any, assignment: str) -> Path:
 
     with course.gradebook() as gb:
         plans = load_plan(gb, assignment, course.folder("source", ".", assignment))
-        rows = export_rows(gb, assignment, plans)
+        rows = export_rows(gb, assignment, plans, course)
     target = course.reports(assignment) / f"punten-{assignment}.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(to_csv(rows))
     return target
+
+
+def _plain_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and text.lower() not in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity")
+
+
+def guard_csv(data: str) -> str:
+    """A comma CSV (nbgrader's export) with every formula-like text cell guarded; numbers kept."""
+    rows = list(csv.reader(io.StringIO(data)))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        writer.writerow([cell if _plain_number(cell) else safe_text(cell) for cell in row])
+    return out.getvalue()

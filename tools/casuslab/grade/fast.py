@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from casuslab import scoring
+from casuslab.grade import intake
 from casuslab.grade.course import Course
 from casuslab.grade.plan import NotebookPlan, load_plan
 from casuslab.student import grading
@@ -46,6 +47,7 @@ class Problem:
     what: str
     outcome: str
     graded: bool = True  # False: the submission (or notebook) could not be graded at all
+    error: bool = False  # graded, but something the lecturer must check (e.g. the submission time)
 
 
 @dataclass
@@ -138,26 +140,12 @@ class Out:
 
 
 def _timestamp(folder: Path, student: str, run: GradeRun) -> tuple[Any, str | None]:
-    """(UTC datetime or None, the text for autograded/timestamp.txt)."""
-    from nbgrader.utils import parse_utc
-
-    path = folder / "timestamp.txt"
-    if not path.is_file() or path.is_symlink():
-        return None, None
-    try:
-        with path.open("rb") as fh:
-            text = fh.read(200).decode("utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        text = "?"
-    if not text:
-        return None, None
-    try:
-        return parse_utc(text), text
-    except Exception:
-        shown = grading.clean(text)[:40]
-        run.problems.append(Problem(student, "", f"onleesbaar tijdstip in timestamp.txt ('{shown}')",
-                                    "beoordeeld zonder tijdstip (niet als te laat gerekend)"))
-        return None, None
+    """(UTC datetime or None, the text for autograded/timestamp.txt); see casuslab.grade.intake."""
+    when, text, problem = intake.submission_time(folder)
+    if problem:
+        run.problems.append(Problem(student, "", problem, "beoordeeld; controleer het tijdstip en de aftrek "
+                                    "wegens te laat", True, True))
+    return when, text
 
 
 def _unexpected(folder: Path, plans: list[NotebookPlan]) -> list[str]:
@@ -235,11 +223,14 @@ def grade_notebook(plan: NotebookPlan, folder: Path, student: str, template: dic
     result = NotebookResult(plan.name, True)
     reports: dict = {}
     count = 0
+    cells, dropped = intake.rebuild_cells(nb["cells"], template, plan.sources, plan.cell_types)
+    nb = {"cells": cells, "metadata": intake.safe_metadata(nb, template), "nbformat": template.get("nbformat", 4),
+          "nbformat_minor": template.get("nbformat_minor", 5)}
+    if dropped and not why:
+        run.problems.append(Problem(student, plan.name, f"{dropped} cel(len) toegevoegd of van hun nbgrader-gegevens "
+                                    "ontdaan", "weggelaten uit autograded/ (het origineel blijft in submitted/)"))
     for cell in nb["cells"]:
-        meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell, dict) else {}
-        name = meta.get("grade_id") if isinstance(meta, dict) else None
-        if name in plan.sources:
-            cell["source"] = plan.sources[name]
+        name = cell["metadata"].get("nbgrader", {}).get("grade_id")
         if cell.get("cell_type") != "code":
             continue
         count += 1
@@ -259,7 +250,6 @@ def grade_notebook(plan: NotebookPlan, folder: Path, student: str, template: dic
     if missing:
         run.problems.append(Problem(student, plan.name, f"{len(missing)} beoordelingscel(len) ontbreken in het notebook",
                                     "beoordeeld uit het antwoordbestand"))
-    nb.get("metadata", {}).pop("widgets", None)
     out.write(f"{plan.name}.ipynb", (json.dumps(nb, ensure_ascii=False) + "\n").encode("utf-8"))
     answers = folder / f"{plan.scenario}.answers.json"
     if answers.is_file() and not answers.is_symlink() and answers.stat().st_size <= 100_000_000:
@@ -345,11 +335,13 @@ def _templates(course: Course, assignment: str, plans: list[NotebookPlan]) -> di
     return templates
 
 
+def _submitted_base(course: Course) -> Path:
+    return Path(course.coursedir.format_path(course.coursedir.submitted_directory, ".", ".")).resolve()
+
+
 def submitted_students(course: Course, assignment: str) -> list[str]:
-    base = Path(course.coursedir.format_path(course.coursedir.submitted_directory, ".", ".")).resolve()
-    if not base.is_dir():
-        return []
-    return sorted(p.name for p in base.iterdir() if (p / assignment).is_dir() and not p.name.startswith("."))
+    """The student folders of ``submitted/`` that are graded (see casuslab.grade.intake)."""
+    return intake.student_folders(_submitted_base(course), assignment)[0]
 
 
 def prepare_student(course: Course, assignment: str, student: str, plans: list[NotebookPlan],
@@ -386,7 +378,9 @@ def grade_assignment(course: Course, assignment: str, progress: Callable[[int, i
         run.notebooks = [plan.name for plan in plans]
         templates = _templates(course, assignment, plans)
         source_files = _source_files(course, assignment)
-        run.students = submitted_students(course, assignment)
+        run.students, refused = intake.student_folders(_submitted_base(course), assignment)
+        for name, why in refused:
+            run.problems.append(Problem(intake.shown_name(name), "", f"map geweigerd: {why}", "niet beoordeeld", False))
         for i, student in enumerate(run.students):
             if progress:
                 progress(i, len(run.students), student)

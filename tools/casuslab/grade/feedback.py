@@ -1,8 +1,10 @@
 """Feedback a student can read: one HTML page per student and scenario, in Dutch.
 
 ``casuslab feedback A`` writes ``<course>/feedback_casuslab/<student>/<A>/<scenario>.html``
-after nbgrader's own ``generate_feedback``. A page shows, stage by stage along
-the student's own path: the question, what they answered, what was expected and
+after nbgrader's own ``generate_feedback``. Every amount comes from the student's
+``casuslab.grade.result.SubmissionResult`` (lecturer overrides, extra credit, the late
+penalty, exact half-up rounding), so the page agrees with the CSV. A page shows, stage by
+stage along the student's own path: the question, what they answered, what was expected and
 why (option feedback, consequences), their points (from the gradebook, so a
 lecturer's override counts), and for open questions the rubric with the level
 the lecturer gave per criterion, its descriptor and the lecturer's comment.
@@ -11,15 +13,17 @@ Every text is escaped.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from casuslab import paths, scoring
 from casuslab.grade.comments import Comment, expand, levels_in, load_comments
-from casuslab.grade.html import esc, page, points
+from casuslab.grade.html import esc, page
+from casuslab.grade.result import MANUAL, STATUS_NL, ZERO, SubmissionResult, build_results, format_number, format_points
 from casuslab.student import grading
 
-STATUS = {"graded": "", "unanswered": "niet beantwoord", "invalid": "ongeldig antwoord", "manual": ""}
+STATUS = dict(STATUS_NL, manual="")
 
 
 def _option_texts(question: dict) -> dict[str, dict]:
@@ -110,55 +114,58 @@ def _cell_name(prefix: str, qid: str) -> str:
     return cell_id(prefix, qid)
 
 
-def render_page(student: str, assignment: str, spec: dict, doc: Any, error: str | None, grades: dict,
-                comments: dict, timestamp: Any, bank: list[Comment]) -> str:
-    """The feedback page (``grades``: cell name -> score; ``comments``: cell name -> comment)."""
+def render_page(student: str, assignment: str, spec: dict, doc: Any, error: str | None, result: SubmissionResult,
+                notebook: str, comments: dict, timestamp: Any, bank: list[Comment]) -> str:
+    """The feedback page of one notebook (``result``: the student's result; ``comments``: cell name -> comment)."""
     report = scoring.score_document(spec, doc, error)
     answers = doc.get("answers", {}) if not report.get("error") and isinstance(doc, dict) else {}
     on_path = paths.student_path(spec, answers)
     rows, sections = [], []
-    total, pending = 0.0, 0
     for stage in spec["stages"]:
         if stage["id"] not in on_path:
             continue
         blocks = [f"<h2>{esc(stage.get('title', stage['id']))}</h2>"]
         for q in stage.get("questions") or []:
             entry = report["questions"][q["id"]]
-            if q["type"] == "open":
-                score = grades.get(_cell_name("task", q["id"]))
-                comment = comments.get(_cell_name("task", q["id"]))
-                if score is None and entry["status"] == "manual":
-                    pending += 1
-            else:
-                score = grades.get(_cell_name("q", q["id"]), entry["score"])
-                comment = None
-            total += float(score or 0)
-            shown = "nog niet beoordeeld" if score is None and entry["status"] == "manual" else points(score or 0)
+            found = result.question(notebook, q["id"])
+            status = found.status if found is not None else entry["status"]
+            score = found.score if found is not None else None
+            maximum = found.max if found is not None else entry["max"]
+            comment = comments.get(_cell_name("task", q["id"])) if q["type"] == "open" else None
+            shown = STATUS_NL[MANUAL] if status == MANUAL else format_points(score or 0)
             rows.append(f"<tr><td>{esc(q.get('prompt', q['id']))}</td><td>{esc(shown)}</td>"
-                        f"<td>{points(entry['max'])}</td><td>{esc(STATUS.get(entry['status'], ''))}</td></tr>")
+                        f"<td>{format_points(maximum)}</td><td>{esc(STATUS.get(status, ''))}</td></tr>")
             value = answers.get(q["id"])
             blocks.append(f"<h3>{esc(q.get('prompt', q['id']))}</h3>")
             blocks.append("<p><b>Jouw antwoord</b></p>" + _answer_html(q, value, entry["status"]))
             if q["type"] == "open":
-                blocks.append(_rubric_html(q, score, comment, bank))
+                blocks.append(_rubric_html(q, None if score is None else float(score), comment, bank))
             else:
                 blocks.append("<p><b>Wat verwacht werd, en waarom</b></p>" + _expected_html(q, value))
-            blocks.append(f"<p><b>Punten:</b> {esc(shown)} van {points(entry['max'])}</p>")
+            blocks.append(f"<p><b>Punten:</b> {esc(shown)} van {format_points(maximum)}</p>")
         sections.append("\n".join(blocks))
-    maximum = report["max"]
-    percent = f"{round(100 * total / maximum):d} %" if maximum else "-"
+    raw = result.notebook_total(notebook)
+    penalty = result.notebook_penalty(notebook)
+    total = max(ZERO, raw - penalty)
+    maximum = result.notebook_max(notebook) or report["max"]
+    percent = f"{format_number(Fraction(100) * Fraction(total) / Fraction(maximum), 0)} %" if maximum else "-"
+    pending = sum(1 for q in result.questions if q.notebook == notebook and q.status == MANUAL)
     head = [f"<h1>Feedback: {esc(spec.get('title', spec['id']))}</h1>",
             f"<p>Student: <b>{esc(student)}</b> &middot; opdracht {esc(assignment)}"
             + (f" &middot; ingediend op {esc(_when(timestamp))}" if timestamp else "") + "</p>"]
     if report.get("error"):
         head.append(f"<p class=note>Je antwoorden konden niet gelezen worden: {esc(grading.dutch_error(report['error']))}. "
                     "Daarom kreeg je 0 punten op de gesloten vragen. Neem contact op met je lector.</p>")
-    head.append(f"<p><b>Resultaat: {points(total)} van {points(maximum)} punten ({percent})</b>"
+    if penalty:
+        head.append(f"<p class=note>Te laat ingediend: {format_points(penalty)} punt(en) aftrek "
+                    f"(van {format_points(raw)} naar {format_points(total)}).</p>")
+    head.append(f"<p><b>Resultaat: {format_points(total)} van {format_points(maximum)} punten ({percent})</b>"
                 + (f" &middot; {pending} open vraag/vragen nog niet beoordeeld" if pending else "") + "</p>")
     head.append("<table><tr><th>vraag</th><th>punten</th><th>max</th><th></th></tr>" + "".join(rows) + "</table>")
     skipped = [s.get("title", s["id"]) for s in spec["stages"] if s["id"] not in on_path]
     if skipped:
-        head.append("<p class=muted>Door je keuzes kwam je niet langs: " + ", ".join(esc(s) for s in skipped) + ".</p>")
+        head.append("<p class=muted>Door je keuzes kwam je niet langs (niet bereikt, telt niet mee): "
+                    + ", ".join(esc(s) for s in skipped) + ".</p>")
     return page(f"Feedback {spec.get('title', spec['id'])}", "\n".join(head + sections))
 
 
@@ -169,47 +176,61 @@ def _when(timestamp: Any) -> str:
         return str(timestamp)
 
 
-def _submission_data(gb: Any, assignment: str, student: str, notebook: str) -> tuple[dict, dict, Any] | None:
-    """(grades, comments, timestamp) from the gradebook; None when the submission was never graded."""
+def _comments(gb: Any, assignment: str, student: str, notebook: str) -> tuple[dict, Any] | None:
+    """(comments, timestamp) from the gradebook; None when the notebook was never graded."""
     from nbgrader.api import MissingEntry
 
     try:
         nb = gb.find_submission_notebook(notebook, assignment, student)
     except MissingEntry:
         return None
-    grades = {}
-    for grade in nb.grades:
-        value = grade.manual_score if grade.manual_score is not None else grade.auto_score
-        grades[grade.name] = None if value is None else value + (grade.extra_credit or 0)
-    comments = {c.name: c.comment for c in nb.comments}
-    return grades, comments, nb.assignment.timestamp
+    return {c.name: c.comment for c in nb.comments}, nb.assignment.timestamp
 
 
-def write_feedback(course: Any, assignment: str) -> list[Path]:
-    """Every submitted student's pages for ``assignment``; returns the written paths."""
+def write_feedback(course: Any, assignment: str, problems: list | None = None) -> list[Path]:
+    """Every submitted student's pages for ``assignment``; returns the written paths.
+
+    A student whose pages cannot be written is added to ``problems`` as (student, reason);
+    the others still get theirs.
+    """
     from casuslab.grade.fast import submitted_students
     from casuslab.grade.plan import load_plan
 
     bank, _ = load_comments(course.grading_dir)
     written: list[Path] = []
+    problems = problems if problems is not None else []
     with course.gradebook() as gb:
         plans = load_plan(gb, assignment, course.folder("source", ".", assignment))
-        for student in submitted_students(course, assignment):
-            for plan in plans:
-                spec = course.scenario_spec(plan.scenario) or _fallback_spec(plan)
-                folder = course.folder("autograded", student, assignment)
-                if not (folder / f"{plan.scenario}.answers.json").exists():
-                    folder = course.folder("submitted", student, assignment)
-                data = _submission_data(gb, assignment, student, plan.name)
-                if data is None:  # not graded (no notebook at all): no page
-                    continue
-                grades, comments, timestamp = data
-                doc, error = grading.read_document(folder, plan.scenario)
-                target = course.root / "feedback_casuslab" / student / assignment / f"{plan.name}.html"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(render_page(student, assignment, spec, doc, error, grades, comments, timestamp, bank),
-                                  encoding="utf-8")
-                written.append(target)
+        students = submitted_students(course, assignment)
+        results = {r.student: r for r in build_results(gb, course, assignment, plans, students)}
+        for student in students:
+            if student not in results or not results[student].submitted:
+                continue  # not graded (no notebook at all): no page
+            try:
+                written.extend(_student_pages(course, gb, assignment, student, plans, results[student], bank))
+            except Exception as exc:  # one student's broken files never stop the others
+                problems.append((student, f"{type(exc).__name__}: {grading.clean(exc)[:200]}"))
+    return written
+
+
+def _student_pages(course: Any, gb: Any, assignment: str, student: str, plans: list, result: SubmissionResult,
+                   bank: list[Comment]) -> list[Path]:
+    written = []
+    for plan in plans:
+        spec = course.scenario_spec(plan.scenario) or _fallback_spec(plan)
+        data = _comments(gb, assignment, student, plan.name)
+        if data is None:
+            continue
+        comments, timestamp = data
+        folder = course.folder("autograded", student, assignment)
+        if not (folder / f"{plan.scenario}.answers.json").exists():
+            folder = course.folder("submitted", student, assignment)
+        doc, error = grading.read_document(folder, plan.scenario)
+        target = course.root / "feedback_casuslab" / student / assignment / f"{plan.name}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render_page(student, assignment, spec, doc, error, result, plan.name, comments, timestamp,
+                                      bank), encoding="utf-8")
+        written.append(target)
     return written
 
 

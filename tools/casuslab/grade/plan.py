@@ -43,6 +43,7 @@ class NotebookPlan:
     cell_names: dict[str, str]            # gradebook cell id -> name (grade and task cells)
     case: dict = field(default_factory=dict)  # the student spec from source/ (option texts)
     shared_key: dict | None = None  # the one key every closed cell carries (the generated form)
+    cell_types: dict[str, str] = field(default_factory=dict)  # every source cell name -> its type (gradebook)
 
     @property
     def scenario(self) -> str:
@@ -114,7 +115,8 @@ def load_plan(gb: Any, assignment: str, source_dir: Path) -> list[NotebookPlan]:
         case = _read_case(source_dir / f"{notebook.name}.case.json")
         keys = [c.data for c in cells if c.kind == "closed"]
         shared = keys[0] if keys and all(k == keys[0] for k in keys) and isinstance(keys[0], dict) else None
-        plans.append(NotebookPlan(notebook.name, cells, tasks, sources, names, case, shared))
+        types = {cell.name: cell.cell_type for cell in notebook.source_cells}
+        plans.append(NotebookPlan(notebook.name, cells, tasks, sources, names, case, shared, types))
     if unsupported:
         raise GradingError(
             "deze cellen zijn geen casuslab-beoordelingscellen en kunnen niet zonder kernel beoordeeld worden: "

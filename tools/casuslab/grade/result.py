@@ -19,8 +19,10 @@ API (stable; other modules import it):
     questions`` (tuple of :class:`QuestionResult`, in notebook order), ``path_max`` (sum of each
     scenario's path maximum), ``raw_total`` (sum of the question scores, extra credit included),
     ``late_penalty``, ``extra_credit``, ``total`` (raw total minus penalty, never below 0),
-    ``pending`` (open answers awaiting the lecturer); ``on_twenty()``, ``percent()``,
-    ``question(notebook, qid)``, ``notebook_total(notebook)``, ``notebook_max(notebook)``.
+    ``pending`` (open answers awaiting the lecturer), ``maxima`` and ``penalties`` (per notebook);
+    ``on_twenty(places=2)``, ``percent(places=2)``, ``scaled(scale, places)`` (one half-up rounding
+    of the exact ratio), ``question(notebook, qid)``, ``notebook_total(notebook)`` (no penalty),
+    ``notebook_max(notebook)``, ``notebook_penalty(notebook)``.
     All amounts are exact ``Decimal`` values.
 ``QuestionResult``
     ``notebook, scenario, qid, kind`` (``closed``/``open``), ``status``, ``score`` (Decimal, or
@@ -123,6 +125,7 @@ class SubmissionResult:
     email: str | None = None
     lms_user_id: str | None = None
     maxima: tuple[tuple[str, Decimal], ...] = ()   # (notebook, path maximum) per notebook
+    penalties: tuple[tuple[str, Decimal], ...] = ()  # (notebook, late penalty) per notebook (nbgrader's unit)
 
     @property
     def raw_total(self) -> Decimal:
@@ -140,13 +143,19 @@ class SubmissionResult:
     def pending(self) -> int:
         return sum(1 for q in self.questions if q.status == MANUAL)
 
-    def percent(self) -> Decimal:
-        """100 * total / path maximum, exact before rounding (2 decimals, half-up)."""
-        return to_decimal(Fraction(100) * Fraction(self.total) / Fraction(self.path_max), 2) if self.path_max else ZERO
+    def percent(self, places: int = 2) -> Decimal:
+        """100 * total / path maximum, rounded half-up to ``places`` decimals from the exact ratio."""
+        return self.scaled(100, places)
 
-    def on_twenty(self) -> Decimal:
-        """The total on 20, rounded half-up to 2 decimals from the exact ratio."""
-        return to_decimal(Fraction(20) * Fraction(self.total) / Fraction(self.path_max), 2) if self.path_max else ZERO
+    def on_twenty(self, places: int = 2) -> Decimal:
+        """The total on 20, rounded half-up to ``places`` decimals from the exact ratio (10.25 -> 10.3 with 1)."""
+        return self.scaled(20, places)
+
+    def scaled(self, scale: int, places: int = 2) -> Decimal:
+        """The total on ``scale`` (exact ratio, then one half-up rounding); 0 without a maximum."""
+        if not self.path_max:
+            return to_decimal(0, places)
+        return to_decimal(Fraction(scale) * Fraction(self.total) / Fraction(self.path_max), places)
 
     def question(self, notebook: str, qid: str) -> QuestionResult | None:
         return next((q for q in self.questions if q.notebook == notebook and q.qid == qid), None)
@@ -157,6 +166,9 @@ class SubmissionResult:
 
     def notebook_max(self, notebook: str) -> Decimal:
         return dict(self.maxima).get(notebook, ZERO)
+
+    def notebook_penalty(self, notebook: str) -> Decimal:
+        return dict(self.penalties).get(notebook, ZERO)
 
 
 # -- building ---------------------------------------------------------------------------------
@@ -248,15 +260,16 @@ def build_results(gb: Any, course: Any, assignment: str, plans: list, students: 
             continue
         notebooks = {nb.name: nb for nb in submission.notebooks}
         questions: list[QuestionResult] = []
-        penalty = ZERO
+        penalties = []
         for plan in plans:
             nb = notebooks.get(plan.name)
             grades = {g.name: g for g in nb.grades} if nb is not None else {}
-            penalty += _dec(nb.late_submission_penalty) if nb is not None else ZERO
+            penalties.append((plan.name, _dec(nb.late_submission_penalty) if nb is not None else ZERO))
             answers, readable = _read_answers(course, student.id, assignment, plan)
             questions.extend(_question_results(plan, grades, answers, readable))
-        results.append(SubmissionResult(submitted=True, questions=tuple(questions), late_penalty=penalty,
-                                        timestamp=submission.timestamp, **who))
+        results.append(SubmissionResult(submitted=True, questions=tuple(questions), timestamp=submission.timestamp,
+                                        late_penalty=sum((p for _, p in penalties), ZERO), penalties=tuple(penalties),
+                                        **who))
     return results
 
 
