@@ -15,6 +15,7 @@ A case changes one thing and names the code and line it expects. Fields:
   catalogue_replace / catalogue_append: changes to the catalogue;
   course: the text of course/course.yaml;  files: {relative path: text or '@example'};
   lint: which file to lint: scenario (default), catalogue or course.
+  absent: true -- a near miss: lint must NOT report `code` on `line` (exit still checked).
 """
 
 from __future__ import annotations
@@ -98,6 +99,10 @@ def test_bad_input(case, tmp_path):
     assert "Traceback" not in output
     problems = parse(result.stdout)
     found = [p for p in problems if p["code"] == case["code"] and int(p["line"]) == case["line"]]
+    if case.get("absent"):
+        assert not found, f"near miss: {case['code']} must not be reported on line {case['line']}:\n{result.stdout}"
+        assert result.returncode == case.get("exit", 1), output
+        return
     assert found, f"expected {case['code']} on line {case['line']}; got:\n{result.stdout}{result.stderr}"
     assert all(p["path"] == str(target) for p in found)
     if "col" in case:

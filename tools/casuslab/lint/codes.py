@@ -55,6 +55,7 @@ CODES: dict[str, str] = {
     "CL301": "an option has no feedback",
     "CL302": "an open question has no model answer",
     "CL303": "a text cites only the old number of a replaced legal provision",
+    "CL304": "the correct option of a single-choice question is by far its longest option",
     # Reference catalogue (lint/rules_catalogue.py)
     "CL401": "replaced_by names a key that is not in the catalogue",
     "CL402": "replaced_by entries form a cycle",
@@ -66,7 +67,7 @@ CODES: dict[str, str] = {
     "CL505": "a scenario id is found in more than one file",
 }
 
-WARNINGS = frozenset({"CL301", "CL302", "CL303"})
+WARNINGS = frozenset({"CL301", "CL302", "CL303", "CL304"})
 
 
 def describe(code: str) -> str:

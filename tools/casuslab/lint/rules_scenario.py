@@ -1,4 +1,4 @@
-"""Scenario rules on ids, question keys, scales, rubrics and references (CL201-CL206, CL211-CL223, CL301-CL302).
+"""Scenario rules on ids, question keys, scales, rubrics and references (CL201-CL206, CL211-CL223, CL301-CL302, CL304).
 
 The stage graph (next, reachability, cycles, points per path) is in ``rules_graph``.
 """
@@ -23,6 +23,37 @@ from casuslab.lint.problems import Problem
 from casuslab.scenario.yamlpos import PathKey
 
 _WORDLIKE = re.compile(r"[0-9A-Za-zÀ-ÿ]")
+
+# CL304: a key at least twice as long as every distractor, and 50 characters longer, gives
+# itself away. Subtler length patterns across a course are a content matter (tests/test_content.py
+# keeps the share of single questions whose key is the longest option low).
+GIVEAWAY_RATIO = 2.0
+GIVEAWAY_CHARS = 50
+
+
+def _length(text: str) -> int:
+    """Length as a student sees it: runs of whitespace (folded YAML lines) count as one space."""
+    return len(" ".join(text.split()))
+
+
+def _check_giveaway(qid: str, options: list[tuple[PathKey, dict]], r: Report) -> None:
+    """CL304 when the one correct option is >= GIVEAWAY_RATIO times and >= GIVEAWAY_CHARS
+    characters longer than the longest other option."""
+    texts = [(k, o, o.get("text")) for k, o in options]
+    if len(texts) < 2 or not all(isinstance(t, str) for _, _, t in texts):
+        return
+    correct = [(k, o, t) for k, o, t in texts if o.get("correct") is True]
+    if len(correct) != 1:
+        return
+    key, option, text = correct[0]
+    length = _length(text)
+    longest = max(_length(t) for _, o, t in texts if o is not option)
+    if length >= GIVEAWAY_RATIO * longest and length - longest >= GIVEAWAY_CHARS:
+        oid = as_id(option.get("id")) or "?"
+        r.value(key + ("text",), "CL304",
+                f"the correct option '{oid}' of question '{qid}' has {length} characters, the longest other "
+                f"option {longest}: students can pick it for its length alone; shorten it (move the "
+                "explanation to its feedback) or make the other options as complete")
 
 
 def _unique(found: Iterable[tuple[PathKey, Any]], code: str, what: str, where: str, r: Report) -> None:
@@ -75,6 +106,8 @@ def _check_choices(qkey: PathKey, q: dict, r: Report) -> None:
     elif kind == "multiple" and not correct:
         r.key(qkey + ("options",), "CL217", f"multiple-choice question '{qid}' has no correct option: "
                                             "mark at least one option with 'correct: true'")
+    if kind == "single":
+        _check_giveaway(qid, options, r)
     for okey, option in options:
         feedback = option.get("feedback")
         if not (isinstance(feedback, str) and feedback.strip()):
