@@ -1,7 +1,8 @@
 """``casuslab lab``: the course in practice mode, in JupyterLab, for a student.
 
-- ``build_workspace(course_dir, workspace)`` builds every scenario and primer of the
-  course plan into a student workspace with a course index (``workspace.py``);
+- ``build_workspace(course_dir, workspace)`` builds the primers and the practice
+  scenarios of the course plan (never an exam's) into a student workspace with a course
+  index (``workspace.py``);
 - ``prepare(workspace, ...)`` / ``run(launch)`` start JupyterLab on it (``server.py``);
 - ``write_student_config(config_dir)``: what a student's JupyterLab looks like, shared with
   the hub's ``deploy/setup.sh`` (``student_config.py``).
