@@ -1,0 +1,114 @@
+"""`casuslab report` end to end on a course graded with the real `casuslab grade` (tests/gradekit.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import gradekit as kit
+
+pytestmark = pytest.mark.nbgrader
+
+HOSTILE = '<img src=x onerror=alert(1)>'
+PROFILES = [("correct", None), ("wrong", None), ("partial", None), ("random", None), ("random", "corrupt"),
+            ("empty", None)]
+OVERLEG = ("telefoon", "overleg", "dagvaarding")
+KLACHT = ("telefoon", "klacht", "dagvaarding")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """st0..st5 (st1 a day late, st4 a corrupt answers file), 'afwezig' never submitted; st0's open answer scored."""
+    base = tmp_path_factory.mktemp("report")
+    course = kit.assigned_course(base)
+    kit.cohort(course, PROFILES, late=(1,))
+    answers = course / "submitted" / "st2" / kit.ASSIGNMENT / f"{kit.SID}.answers.json"
+    doc = json.loads(answers.read_text(encoding="utf-8"))
+    moments = ["2026-12-01T10:00:00+01:00", "2026-12-01T10:20:00+01:00"]
+    doc["saved_at"] = {qid: moments[i % 2] for i, qid in enumerate(sorted(doc["answers"]))}
+    answers.write_text(json.dumps(doc), encoding="utf-8")
+    done = kit.casuslab("grade", kit.ASSIGNMENT, "--course", str(course), cwd=base)
+    assert done.returncode == 0, done.stdout + done.stderr
+    kit.set_manual(course, "st0", "task-motivering", 5, "zwijgrecht=2; afweging=2; kader=1\nGoed.")
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", kit.COURSE_ID) as gb:
+        gb.update_or_create_student("st0", first_name=HOSTILE, last_name="<b>Peeters</b>")
+        gb.update_or_create_student("afwezig", first_name="Ann", last_name="Afwezig")
+    return base, course
+
+
+@pytest.fixture(scope="module")
+def cohort(graded):
+    from casuslab.grade.course import open_course
+    from casuslab.report.collect import collect
+
+    return collect(open_course(graded[1]), kit.ASSIGNMENT)
+
+
+def _student(cohort, sid):
+    return next(s for s in cohort.students if s.id == sid)
+
+
+def test_statuses_paths_and_totals_from_the_gradebook_and_answers(cohort):
+    statuses = {s.id: s.status for s in cohort.students}
+    assert statuses == {"st0": "op tijd", "st1": "te laat", "st2": "op tijd", "st3": "op tijd", "st4": "op tijd",
+                        "st5": "op tijd", "afwezig": "niet ingediend"}
+    assert _student(cohort, "st1").seconds_late == 24 * 3600
+    assert _student(cohort, "st0").paths[kit.SID] == OVERLEG       # correct: option b leads to the team meeting
+    assert _student(cohort, "st1").paths[kit.SID] == KLACHT        # wrong: option a leads to the complaint
+    assert _student(cohort, "st5").paths[kit.SID] == KLACHT        # no answer: the next stage in the file
+    assert _student(cohort, "st4").paths[kit.SID] is None          # corrupt answers file: path unknown
+    best = _student(cohort, "st0")
+    assert best.maximum == 13.0 and best.total == 13.0 and best.on20 == 20.0  # 8 closed points + 5 by the lecturer
+    assert _student(cohort, "st2").seconds[kit.SID] == 20 * 60
+    assert _student(cohort, "st0").levels[f"{kit.SID}/motivering"] == {
+        "zwijgrecht": (2, "docent"), "afweging": (2, "docent"), "kader": (1, "docent")}
+
+
+def test_items_off_the_path_are_not_reached_and_not_counted(cohort):
+    from casuslab.report import analysis
+
+    rows = {row.item.qid: row for row in analysis.item_rows(cohort)}
+    on_klacht = {s.id for s in cohort.submitted if s.paths[kit.SID] == KLACHT}
+    assert {"st1", "st5"} <= on_klacht and "st0" not in on_klacht
+    assert rows["herstel"].reached == len(on_klacht) == rows["herstel"].stats.n
+    assert rows["stappen"].reached == sum(1 for s in cohort.submitted if s.paths[kit.SID] == OVERLEG)
+    assert rows["reactie"].reached == 5                                 # everyone but the corrupt file
+    assert rows["motivering"].pending == 4 and rows["motivering"].stats.n == 1   # only st0 was scored
+    assert sum(o.count for o in rows["reactie"].options) == 5
+
+
+def test_report_command_writes_a_self_contained_escaped_identical_page(graded):
+    base, course = graded
+    first = kit.casuslab("report", kit.ASSIGNMENT, "--course", str(course), cwd=base)
+    assert first.returncode == 0, first.stdout + first.stderr
+    target = course / "reports" / f"{kit.ASSIGNMENT}-rapport.html"
+    page = target.read_bytes()
+    other = base / "elders" / "rapport.html"
+    second = kit.casuslab("report", kit.ASSIGNMENT, "--course", str(course), "--out", str(other), cwd=base)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert other.read_bytes() == page                               # byte-identical across runs
+    text = page.decode("utf-8")
+    assert not re.search(r"https?://", text)                        # no URL at all, so nothing is fetched
+    assert "<script" not in text.lower() and "<link" not in text.lower() and "@import" not in text
+    assert HOSTILE not in text and "<b>Peeters" not in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert text.count("<svg") >= 5 and text.count("<svg") == text.count("<title id=\"fig-")
+    ids = re.findall(r'\bid="([^"]+)"', text)
+    assert len(ids) == len(set(ids))                                # many inline SVGs, no duplicate id
+    for heading in ("Scoreverdeling op 20", "Te laat en niet ingediend", "Paden door de casus",
+                    "Rubriek: niveaus per criterium", "Tijd per casus"):
+        assert heading in text
+    assert "Afwezig" in text and "niet ingediend" in text
+
+
+def test_report_errors_are_dutch_one_liners(graded):
+    base, course = graded
+    done = kit.casuslab("report", "bestaat-niet", "--course", str(course), cwd=base)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "bestaat-niet" in done.stderr and "course.yaml" in done.stderr
+    done = kit.casuslab("report", kit.ASSIGNMENT, "--course", str(base / "geen-cursus"), cwd=base)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "cursusmap" in done.stderr
