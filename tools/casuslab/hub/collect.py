@@ -14,17 +14,29 @@ the folder and its real owner; the folder stays in the exchange for the lecturer
 A simulation in which one account plays every student (``casuslab demo``) switches
 the check off with ``CollectApp.check_owner = False`` (or ``ExchangeCollect.check_owner``);
 only the lecturer's own config can do that, never a student.
+
+Each chosen submission is then copied by ``casuslab.hub.safecopy`` (issue 9): entries
+opened without following links, regular files and folders of the student only, within
+the size limits; a named pipe, a link swapped in after the check, an oversized file is
+skipped and reported, and one submission that cannot be copied at all is reported while
+the rest of the class is collected. The copy goes to a new folder that replaces the
+previous collection of that student only when it is complete. Every refusal and skip is
+one log line ``OVERGESLAGEN {json}`` (``Skip.to_log``), from which ``casuslab collect``
+prints its table.
 """
 
 from __future__ import annotations
 
 import glob
 import os
+import pwd
+import shutil
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect, groupby
 from nbgrader.utils import check_mode
 
+from casuslab.hub import safecopy
 from casuslab.hub.integrity import check_submission_owner
 
 
@@ -43,13 +55,14 @@ class OwnerCheckedCollect(ExchangeCollect):
         student_id = self.coursedir.student_id if self.coursedir.student_id else "*"
         pattern = os.path.join(self.inbound_path, "{}+{}+*".format(student_id, self.coursedir.assignment_id))
         records, self.refused = [], []
-        checking = self.check_owner and self.config.CollectApp.get("check_owner", True) is not False
         for path in glob.glob(pattern):
             record = self._path_to_record(path)
-            problem = check_submission_owner(path, record["username"]) if checking else None
+            problem = check_submission_owner(path, record["username"]) if self.checking else None
             if problem:
                 self.refused.append((record["username"], path, problem))
                 self.log.error("REFUSED submission (not the student's own): %s", problem)
+                self.log.warning(safecopy.Skip(record["username"], os.path.basename(path),
+                                               f"geweigerd, niet de eigen inzending: {problem}").to_log())
             else:
                 records.append(record)
         usergroups = groupby(records, lambda item: item["username"])
@@ -66,3 +79,59 @@ class OwnerCheckedCollect(ExchangeCollect):
                 ordered = self._sort_by_timestamp(v)
                 before = [r for r in ordered if r["timestamp"] <= self.duedate]
                 self.src_records.append(before[0] if before else ordered[0])
+
+    @property
+    def checking(self) -> bool:
+        return bool(self.check_owner) and self.config.CollectApp.get("check_owner", True) is not False
+
+    def copy_files(self):
+        """nbgrader's copy_files, per student: copied safely, and one failure never stops the class."""
+        self.skipped: list[safecopy.Skip] = []
+        if not self.src_records:
+            self.log.warning("No submissions of '%s' for course '%s' to collect",
+                             self.coursedir.assignment_id, self.coursedir.course_id)
+        for rec in self.src_records:
+            try:
+                self._collect_one(rec)
+            except Exception as exc:  # noqa: BLE001 - reported, and the next student is collected
+                reason = str(exc) if isinstance(exc, safecopy.CopyError) else f"niet opgehaald: {exc}"
+                self.skipped.append(safecopy.Skip(rec["username"], rec["filename"], reason))
+        for skip in self.skipped:
+            self.log.warning(skip.to_log())
+
+    def _collect_one(self, rec: dict) -> None:
+        student, assignment = rec["username"], self.coursedir.assignment_id
+        src_path = os.path.join(self.inbound_path, rec["filename"])
+        dest_path = self.coursedir.format_path(self.coursedir.submitted_directory, student, assignment)
+        os.makedirs(os.path.dirname(dest_path), exist_ok=True)
+        exists = os.path.isdir(dest_path)
+        if exists:
+            old = self.coursedir.get_existing_timestamp(dest_path)
+            newer = self.update and (old is None or rec["timestamp"] > old)
+            if not (newer or (self.before_duedate and old != rec["timestamp"])):
+                self.log.info("No newer submission to collect: %s %s" if self.update else
+                              "Submission already exists, use --update to update: %s %s", student, assignment)
+                return
+        self.log.info("%s submission: %s %s", "Updating" if exists else "Collecting", student, assignment)
+        uid = pwd.getpwnam(student).pw_uid if self.checking else None
+        fresh = dest_path + ".casuslab-new"
+        if os.path.lexists(fresh):
+            shutil.rmtree(fresh)
+        try:
+            skips = safecopy.copy_submission(
+                src_path, fresh, student, owner_uid=uid, exclude=self.coursedir.ignore,
+                include=self.coursedir.include,
+                max_file=_limit(safecopy.MAX_FILE_BYTES, self.coursedir.max_file_size),
+                max_total=_limit(safecopy.MAX_SUBMISSION_BYTES, self.coursedir.max_dir_size))
+            if exists:
+                shutil.rmtree(dest_path)
+            os.rename(fresh, dest_path)
+        finally:
+            if os.path.lexists(fresh):
+                shutil.rmtree(fresh, ignore_errors=True)
+        self.skipped.extend(skips)
+
+
+def _limit(ours: int, nbgrader_kb) -> int:
+    """casuslab's limit, or nbgrader's (CourseDirectory.max_file_size / max_dir_size, in kB) when stricter."""
+    return min(ours, 1000 * nbgrader_kb) if nbgrader_kb else ours
