@@ -16,6 +16,15 @@ from casuslab.scenario.load import load_scenario
 from casuslab.scenario.spec import to_spec
 
 NOTEBOOK = f"beroepsgeheim/{SID}.ipynb"
+EXAMPLE = to_spec(load_scenario(ROOT / "tests" / "data" / f"{SID}.yaml").model)
+
+
+def option(where, qid: str, oid: str):
+    """The radio button or checkbox of option ``oid``: found by its text, as each student
+    sees the options in their own order."""
+    question = next(q for s in EXAMPLE["stages"] for q in s.get("questions") or [] if q["id"] == qid)
+    text = next(o["text"] for o in question["options"] if o["id"] == oid)
+    return where.get_by_label(text, exact=True)
 
 
 def shown_order(rows) -> list[str]:
@@ -64,11 +73,10 @@ def test_a_student_works_through_a_branch_and_everything_survives(tmp_path):
 
         # stage 1: single (the branch: b -> overleg) and multiple
         first = stage(page, 0)
-        first.locator(".widget-radio-box input[type=radio]").nth(1).click()
+        option(first, "reactie", "b").click()
         wait_for_answers(workspace, lambda d: d["answers"].get("reactie") == "b")
-        boxes = first.locator(".widget-checkbox input")
-        boxes.nth(0).click()
-        boxes.nth(2).click()
+        option(first, "welke-regels", "a").click()
+        option(first, "welke-regels", "c").click()
         wait_for_answers(workspace, lambda d: d["answers"].get("welke-regels") == ["a", "c"])
         assert "Opgeslagen om" in first.locator(".casuslab-statusbar").inner_text()
         submit(page, first)
@@ -125,9 +133,9 @@ def test_a_student_works_through_a_branch_and_everything_survives(tmp_path):
         run_all(page, stages=4)
         page.wait_for_function("() => document.querySelectorAll('.jp-OutputArea .casuslab-locked').length === 3")
         first, second, third = stage(page, 0), stage(page, 2), stage(page, 3)
-        radios = first.locator(".widget-radio-box input[type=radio]")
-        assert radios.nth(1).is_checked() and radios.nth(1).is_disabled()
-        assert [boxes.nth(i).is_checked() for i in range(5)] == [True, False, True, False, False]
+        chosen = option(first, "reactie", "b")
+        assert chosen.is_checked() and chosen.is_disabled()
+        assert [option(first, "welke-regels", oid).is_checked() for oid in "abcde"] == [True, False, True, False, False]
         assert shown_order(rows) == moved
         assert third.locator(".widget-toggle-buttons button.mod-active").inner_text().startswith("2")
         assert third.locator(".widget-textarea textarea").input_value() == text
@@ -151,8 +159,8 @@ def test_exam_mode_shows_no_feedback(tmp_path):
         open_notebook(page, lab, f"examen/{SID}.ipynb")
         run_all(page, stages=4)
         first = stage(page, 0)
-        first.locator(".widget-radio-box input[type=radio]").nth(0).click()
-        first.locator(".widget-checkbox input").nth(1).click()
+        option(first, "reactie", "a").click()
+        option(first, "welke-regels", "b").click()
         submit(page, first)
         wait_for_answers(workspace, lambda d: d["submitted_stages"] == ["telefoon"], theme="examen")
         shown = first.inner_text()
@@ -176,7 +184,7 @@ def test_a_corrupt_answers_file_is_kept_aside_and_the_student_is_told(tmp_path):
         assert "Traceback" not in page.locator(".jp-Notebook").inner_text()
         kept = list((workspace / "beroepsgeheim").glob(f"{SID}.answers.corrupt-*.json"))
         assert len(kept) == 1 and kept[0].read_bytes() == broken and kept[0].name in notice.inner_text()
-        stage(page, 0).locator(".widget-radio-box input[type=radio]").nth(2).click()
+        option(stage(page, 0), "reactie", "c").click()
         doc = wait_for_answers(workspace, lambda d: d["answers"].get("reactie") == "c")
         assert doc["submitted_stages"] == [] and kept[0].read_bytes() == broken
 
