@@ -12,7 +12,10 @@ mutation of their input.
   rubric ``evidence`` and no level descriptors (criteria keep their name and their
   level numbers, with empty descriptors), no scale ``accept`` range, and the items
   of an ``order`` question in the students' start order instead of the correct one
-  (marked ``"shuffled": true``).
+  (marked ``"shuffled": true``). The options of ``single`` and ``multiple``
+  questions are listed in a fixed shuffled order too (``exam_options``): authors
+  tend to put the right option first, so the file's order would give it away. The
+  runtime shows them in each student's own order anyway.
 - ``grading_key(spec)``: the stage graph and the keys without prose, for the
   hidden tests of the autograder cells.
 - ``open_question(spec, qid)``: an open question with its full rubric, for the
@@ -49,10 +52,18 @@ def shuffled_items(scenario_id: str, question_id: str, items: list[dict]) -> lis
     return [by_id[i] for i in order]
 
 
+def exam_options(scenario_id: str, question_id: str, options: list[dict]) -> list[dict]:
+    """The options in the order an exam file lists them: a fixed shuffle, not the author's."""
+    order = list(options)
+    random.Random(hashlib.sha256(f"{scenario_id}/{question_id}/options".encode()).hexdigest()).shuffle(order)
+    return order
+
+
 def _exam_question(scenario_id: str, question: dict) -> dict:
     q = {k: v for k, v in question.items() if k not in _EXAM_QUESTION_DROP}
     if "options" in q:
-        q["options"] = [{k: v for k, v in o.items() if k not in _EXAM_OPTION_DROP} for o in q["options"]]
+        q["options"] = [{k: v for k, v in o.items() if k not in _EXAM_OPTION_DROP}
+                        for o in exam_options(scenario_id, q["id"], q["options"])]
     if q.get("type") == "order" and "items" in q:
         q["items"] = [dict(i) for i in shuffled_items(scenario_id, q["id"], q["items"])]
         q["shuffled"] = True  # already in the start order: the runtime need not shuffle again
