@@ -6,6 +6,12 @@
    422bis of the 1867 Strafwetboek also gives the number in the new Strafwetboek (352, 353,
    353, 353, 299) in the same sentence, e.g. "art. 458 Sw. (nieuw Strafwetboek: art. 352)".
 
+3. **Corrected facts** (issue 9): the GDPR answer term and its extension, a request of the
+   parket does not lift secrecy, art. 442quater/425/426 with a word on their new number,
+   risk scales without actions and 101 for the police, secrecy depends on the function.
+4. **Option length**: the key of a single question is rarely its longest option, and never by
+   far (lint CL304).
+
 Checked: every string value of every ``scenarios/**/*.yaml`` (texts, prompts, options,
 feedback, consequences, rubric levels, model answers), except the reference catalogue
 (``references.yaml``, which pairs the numbers through ``replaced_by``) and ``evidence`` cues
@@ -350,3 +356,171 @@ def test_catalogue_is_not_checked_as_scenario(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "x.yaml").write_text("id: x\n", encoding="utf-8")
     assert [p.name for p in scenario_files(tmp_path)] == ["x.yaml"]
+
+
+# --- facts that were stated wrongly once (issue 9, items 14-18) ------------------------------
+#
+# Each check takes the scenarios folder and returns its problems, so it can also be run on an
+# older copy of the course. The facts: ../shared/domain/brief.md.
+
+
+def _load(root: Path, name: str) -> dict:
+    found = [p for p in [*root.rglob(f"{name}.yaml")] if p.is_file()]
+    assert len(found) == 1, f"{name}.yaml: found {len(found)} times under {root}"
+    return yaml.safe_load(found[0].read_text(encoding="utf-8"))
+
+
+def _texts(data) -> list[str]:
+    return [text for _, text in prose(data)]
+
+
+def _option(data: dict, qid: str, correct: bool = True) -> list[dict]:
+    return [o for s in data["stages"] for q in s.get("questions", []) if q["id"] == qid
+            for o in q.get("options", []) if bool(o.get("correct")) == correct]
+
+
+def _catalogue(root: Path) -> dict:
+    return yaml.safe_load((root / "references.yaml").read_text(encoding="utf-8"))
+
+
+_EXTENSION = (re.compile(r"\btwee maanden\b"), re.compile(r"\beerste maand\b"), re.compile(r"\breden"))
+
+
+def gdpr_term_problems(root: Path) -> list[str]:
+    """Art. 12(3) AVG: one month; two more months only with reasons given within the first month."""
+    def states_extension(texts: list[str]) -> bool:
+        return any(all(p.search(s) for p in _EXTENSION) for t in texts for s in sentences(t))
+
+    gilbert = _load(root, "het-dossier-van-gilbert")
+    rubric = [c for s in gilbert["stages"] for q in s.get("questions", []) for c in q.get("rubric", [])
+              if c["id"] == "rechten"]
+    places = {
+        "het-dossier-van-gilbert (feedback and objectives)": _texts(gilbert),
+        "het-dossier-van-gilbert rubric 'rechten' (the cap)": [str(v) for c in rubric for v in c["levels"].values()],
+        "primer-beroepsgeheim": _texts(_load(root, "primer-beroepsgeheim")),
+        "references.yaml avg-12": [_catalogue(root)["avg-12"]["summary"]],
+    }
+    return [f"{where}: no sentence states the two-month extension with reasons within the first month"
+            for where, texts in places.items() if not states_extension(texts)]
+
+
+_VIA_PARKET = re.compile(r"\b(loopt|verloopt|gaat)\s+via\s+het\s+parket\b|\bverw[eij]+\w*\s+[^.]*\bnaar\s+het\s+parket\b",
+                         re.IGNORECASE)
+_NOT_LIFTED = re.compile(r"\b(parket|procureur)\b.*\b(heft|opheffen|veranderen)\b", re.IGNORECASE)
+
+
+def parket_problems(root: Path) -> list[str]:
+    """A request of the parket does not lift secrecy; art. 46bis/1 Sv. does not reach a CAW."""
+    out = [f"{p.name}: «{s}» sends a request on via the parket as if that lifted secrecy"
+           for p in scenario_files(root) for t in _texts(yaml.safe_load(p.read_text(encoding="utf-8")))
+           for s in sentences(t) if _VIA_PARKET.search(s)]
+    for name in ("het-volledige-dossier", "inspecteur-aan-het-onthaal", "primer-beroepsgeheim"):
+        if not any(_NOT_LIFTED.search(s) for t in _texts(_load(root, name)) for s in sentences(t)):
+            out.append(f"{name}: no sentence says that a request of the parket does not lift secrecy")
+    for p in scenario_files(root):
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        if "CAW" in str(data.get("setting", "")):
+            out += [f"{p.name}: «{t[:80]}…» cites art. 46bis/1 Sv. in a CAW case without saying it does not apply "
+                    "to a CAW" for t in _texts(data) if "46bis/1" in t and "CAW" not in t]
+    return out
+
+
+_RENUMBERED_UNKNOWN = re.compile(r"\b(442\s*quater|425|426)\b", re.IGNORECASE)
+_NEW_CODE = re.compile(r"\bnieuwe?\s+Strafwetboek\b")
+
+
+def new_code_problems(root: Path) -> list[str]:
+    """Art. 442quater, 425 and 426 Sw. always come with (a word on) their new-code number; Rosa's
+    case says that withholding care needs someone who withholds it on purpose."""
+    texts = [(p.name, t) for p in scenario_files(root) for t in _texts(yaml.safe_load(p.read_text(encoding="utf-8")))]
+    texts += [("references.yaml", e.get("summary", "")) for e in _catalogue(root).values()]
+    out = [f"{name}: «{s}» cites art. {m.group(1)} Sw. without a word on its number in the new code"
+           for name, t in texts for s in sentences(t) if re.search(r"\bart|Sw\.", s)
+           for m in _RENUMBERED_UNKNOWN.finditer(s) if not _NEW_CODE.search(s, m.end(), m.end() + 70)]
+    rosa = _load(root, "rosa-wil-thuis-blijven")
+    if not any("opzettelijk" in o["text"] for o in _option(rosa, "kader") if "458bis" in o["text"]):
+        out.append("rosa: the correct 458bis option on withholding food or care does not say 'opzettelijk'")
+    if not any("zelfverwaarlozing" in t for t in _texts(rosa)):
+        out.append("rosa: nowhere says that self-neglect (zelfverwaarlozing) is not covered")
+    return out
+
+
+_ACTION = re.compile(r"\b(bel\w*|afspra\w*|opvolg\w*|meld\w*|contacte\w*|verwijs\w*|inlicht\w*)\b|\b1\d{2,3}\b",
+                     re.IGNORECASE)
+
+
+def emergency_problems(root: Path) -> list[str]:
+    """Risk scales rate risk only; an unreachable client after a farewell message: 112 or the police (101)."""
+    out = []
+    for p in scenario_files(root):
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        for s in data.get("stages", []) or []:
+            for q in s.get("questions", []):
+                if q.get("type") == "scale" and re.search(r"gevaar|risico", q.get("prompt", "")):
+                    out += [f"{p.name}: {q['id']}: label {k} «{v}» prescribes an action"
+                            for k, v in q.get("labels", {}).items() if _ACTION.search(str(v))]
+        out += [f"{p.name}: «{t[:80]}…» gives the police another number than 101"
+                for t in _texts(data) if re.search(r"\bpolitie\s*\((?!101\))\d+\)", t)]
+    for name, qid in (("noah-zetel-bij-vrienden", "reactie-sms"), ("whatsapp-in-het-team", "noodsignaal")):
+        data = _load(root, name)
+        key = " ".join(o["text"] + " " + o["feedback"] for o in _option(data, qid))
+        if not (re.search(r"\b101\b", key) and re.search(r"\b112\b", key) and "afscheid" in key):
+            out.append(f"{name}: {qid}: the key does not say 112 or the police (101) when a farewell message "
+                       "goes unanswered")
+    return out
+
+
+def secrecy_scope_problems(root: Path) -> list[str]:
+    """Who is bound depends on the function; an intern doing the tasks is treated as bound."""
+    sweeping = re.compile(r"\bsocia(le|al)\s+werkers\s+vallen\s+onder\s+(deze|die|de)\s+open\s+categorie", re.I)
+    texts = [(p.name, t) for p in scenario_files(root) for t in _texts(yaml.safe_load(p.read_text(encoding="utf-8")))]
+    texts += [("references.yaml", e.get("summary", "")) for e in _catalogue(root).values()]
+    out = [f"{name}: «{s}» is too broad: it depends on the function" for name, t in texts for s in sentences(t)
+           if sweeping.search(s)]
+    for where, text in (("references.yaml sw-458", _catalogue(root)["sw-458"]["summary"]),
+                        ("primer-beroepsgeheim", " ".join(_texts(_load(root, "primer-beroepsgeheim"))))):
+        if "functie" not in text:
+            out.append(f"{where}: does not say that it depends on the function")
+    ine = _texts(_load(root, "ine-en-de-grenzen"))
+    if not any(re.search(r"stagiair.*\btaken\b.*\bgeldt\b", s) for t in ine for s in sentences(t)):
+        out.append("ine-en-de-grenzen: no sentence says that an intern doing the tasks is bound")
+    return out
+
+
+@pytest.mark.parametrize("check", [gdpr_term_problems, parket_problems, new_code_problems, emergency_problems,
+                                   secrecy_scope_problems])
+def test_corrected_facts(check):
+    problems = check(SCENARIOS)
+    assert not problems, "\n".join(problems)
+
+
+# --- issue 9, item 19: the key must not give itself away by its length -------------------------
+
+
+def single_questions(root: Path):
+    for p in scenario_files(root):
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        for s in data.get("stages", []) or []:
+            for q in s.get("questions", []):
+                if q.get("type") == "single":
+                    yield p, q
+
+
+def key_is_longest(question: dict) -> bool:
+    lengths = [(len(" ".join(o["text"].split())), bool(o.get("correct"))) for o in question["options"]]
+    key = max(n for n, correct in lengths if correct)
+    return all(n < key for n, correct in lengths if not correct)
+
+
+def test_key_is_the_longest_option_in_well_under_half_of_the_single_questions():
+    found = list(single_questions(SCENARIOS))
+    longest = [f"{p.name}: {q['id']}" for p, q in found if key_is_longest(q)]
+    assert len(found) >= 40
+    assert len(longest) / len(found) < 0.4, f"{len(longest)} of {len(found)}:\n" + "\n".join(longest)
+
+
+def test_no_scenario_gives_its_key_away_by_length():
+    from casuslab.lint.check import check_scenario
+
+    hits = [p.line() for path in scenario_files(SCENARIOS) for p in check_scenario(path)[1] if p.code == "CL304"]
+    assert not hits, "\n".join(hits)
