@@ -168,11 +168,13 @@ def feedback(
 def export(
     assignment: str = typer.Argument(..., help="de opdracht"),
     course: Path = typer.Option(Path("course"), "--course", help=_COURSE_HELP),
+    format: str = typer.Option("nl-csv", "--format", help="nl-csv (Excel, ';'), lms-csv (Moodle/Canvas, ','), xlsx of all"),
+    profile: str = typer.Option("moodle", "--profile", help="voor lms-csv: moodle of canvas"),
 ) -> None:
-    """Exporteer de punten: een CSV per opdracht (Excel, ';' en decimale komma) en nbgrader export."""
-    from casuslab.grade.commands import run_export
+    """Exporteer de punten: een CSV per opdracht (Excel, ';' en decimale komma) en nbgrader export; ook voor Moodle/Canvas of als .xlsx."""
+    from casuslab.grade.lms import run_export_formats
 
-    raise typer.Exit(run_export(course, assignment))
+    raise typer.Exit(run_export_formats(course, assignment, format, profile))
 
 
 @app.command()
