@@ -15,11 +15,19 @@ sensibly:
   ``brief``, ``huizen`` ~ ``huis``, ``praten`` ~ ``praat``, ``zeggen`` ~ ``zegt``);
 - ``458 bis``, ``458-bis`` and ``458bis`` are the same word, and ``458`` matches
   none of them;
-- negation: a match with ``niet``, ``geen``, ``zonder``, ``nooit``, ... at most
-  ``NEGATION_WINDOW`` words before it (in the same clause) is reported as negated
-  and does not count, unless the cue itself contains the negation word
-  ("geen toestemming" as a cue), and unless the negation is itself negated
-  ("niet zonder toestemming").
+- negation, per language (the answer's language is guessed: nl, fr or en): a
+  match with a negator (``niet``, ``geen``, ``zonder``; ``pas``, ``jamais``,
+  ``sans``; ``not``, ``never``, ``without``, ``-n't`` ...) before it in the same
+  clause, at most ``NEGATION_WINDOW`` words back, or an adverbial ``niet``/``niets``/
+  ``nooit`` right after it ("de politie bel ik niet"), is reported as negated and
+  does not count. A clause ends at punctuation or a word such as ``maar``,
+  ``omdat``, ``want``, ``tenzij``, ``mais``, ``but``. A negated negation is no
+  negation ("niet zonder toestemming", "niets met zijn ouders zonder
+  toestemming"), and a cue that contains a negator itself ("geen toestemming")
+  is not negated by it;
+- wildcard exclusions: a ``*`` does not reach common words that merely share the
+  stem (``nood*`` not ``noodzakelijk``, ``belang*`` not ``belangrijk``), see
+  ``WILDCARD_EXCLUSIONS``.
 
 A criterion with ``n`` cues and top level ``k`` gets level
 ``round_half_up(k * matched / n)``, snapped down to a defined level.
@@ -34,13 +42,41 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 _WORD = re.compile(r"[0-9a-z]+(?:'[0-9a-z]+)*")
+_ELISION = re.compile(r"(qu'|[cdjlmnst]')[0-9a-z]")
 _NUMBER_SUFFIXES = frozenset({"bis", "ter", "quater", "quinquies", "sexies", "septies", "octies"})
 
-NEGATORS = frozenset({"niet", "geen", "zonder", "nooit", "niets", "noch", "nergens", "geenszins"})
+# negators per language; French "plus" negates only after "ne"/"n'" in the same clause
+NEGATORS = {
+    "nl": frozenset({"niet", "geen", "zonder", "nooit", "niets", "noch", "nergens", "geenszins", "niemand"}),
+    "fr": frozenset({"pas", "jamais", "rien", "sans", "aucun", "aucune", "ni", "nullement"}),
+    "en": frozenset({"not", "no", "never", "without", "nothing", "nobody", "neither", "nor", "cannot"}),
+}
+_FR_NE = frozenset({"ne", "n'"})
+_FR_AFTER_NE = frozenset({"plus", "personne"})
+# negators that may follow what they negate ("de politie bel ik niet")
+_TRAILING_NEGATORS = frozenset({"niet", "niets", "nooit", "nergens"})
+_COORDINATORS = frozenset({"en", "of", "et", "ou", "and", "or"})
+_ALL_NEGATORS = frozenset().union(*NEGATORS.values()) | _FR_NE
 # words (besides punctuation) that end the clause a negation reaches
-CLAUSE_BREAKS = frozenset({"maar", "wel", "want", "omdat", "dus", "doch", "tenzij", "behalve", "alleen", "enkel"})
-_PUNCTUATION = re.compile(r"[.,;:!?()\[\]\n]")
-NEGATION_WINDOW = 3
+CLAUSE_BREAKS = frozenset({
+    "maar", "wel", "want", "omdat", "dus", "doch", "tenzij", "behalve", "alleen", "enkel", "zodat",
+    "terwijl", "hoewel", "wanneer", "zolang", "mais", "car", "parce", "donc", "sauf", "seulement",
+    "lorsque", "quand", "but", "because", "so", "unless", "except", "only", "when", "while", "although",
+})
+# a line break inside a paragraph is no boundary (answers wrap), a blank line is
+_PUNCTUATION = re.compile(r"[.,;:!?()\[\]\u2013\u2014]|\n\s*\n")
+NEGATION_WINDOW = 4  # words back from a match
+TRAILING_WINDOW = 3  # words after a match
+# common words a wildcard cue does not reach when its stem is shorter than the word's
+WILDCARD_EXCLUSIONS = frozenset({
+    "noodzakelijk", "noodzaak", "belangrijk", "belangstelling", "betrekking", "smartphone",
+})
+# function words that tell the languages apart
+_LANGUAGE_MARKERS = {
+    "nl": frozenset({"de", "het", "een", "en", "van", "ik", "is", "dat", "niet", "zijn", "met", "voor", "op", "ze", "hij"}),
+    "fr": frozenset({"le", "la", "les", "un", "une", "et", "est", "je", "des", "du", "pour", "avec", "que", "pas", "il", "elle"}),
+    "en": frozenset({"the", "and", "is", "to", "of", "i", "a", "with", "for", "that", "she", "he", "her", "his", "not"}),
+}
 
 # inflectional endings, longest first; a base must keep at least 3 letters
 _SUFFIXES = (
@@ -48,13 +84,13 @@ _SUFFIXES = (
     "'s", "je", "en", "de", "te", "s", "t", "e",
 )
 _MIN_BASE = 3
-_NO_STRIP = frozenset({"weten", "heten"})  # weten is not the plural of wet
+_NO_STRIP = frozenset({"weten", "heten", "alleen", "alles"})  # weten is not the plural of wet
 _VOWELS = "aeiou"
 
 
 def fold(text: str) -> str:
     """Lowercase and strip accents (é -> e, ë -> e)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("\u2019", "'"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -72,7 +108,14 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     A number followed by ``bis``/``ter``/... (``458 bis``, ``458-bis``) is one word, ``458bis``.
     """
     folded = _fold_aligned(text)
-    raw = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(folded)]
+    raw: list[tuple[str, int, int]] = []
+    for m in _WORD.finditer(folded):
+        elided = _ELISION.match(m.group())
+        if elided:  # French l'OCMW, n'appelle, d'accord: the article and the word apart
+            cut = m.start() + len(elided.group(1))
+            raw += [(elided.group(1), m.start(), cut), (m.group()[len(elided.group(1)):], cut, m.end())]
+        else:
+            raw.append((m.group(), m.start(), m.end()))
     out: list[tuple[str, int, int]] = []
     i = 0
     while i < len(raw):
@@ -138,8 +181,14 @@ class _Part:
 
     def matches(self, word: str) -> bool:
         if self.wildcard:
-            return word.startswith(self.core)
+            return word.startswith(self.core) and not _excluded(self.core, word)
         return stem_match(self.core, word)
+
+
+def _excluded(core: str, word: str) -> bool:
+    """Whether ``word`` is (a form of) a common word the wildcard ``core*`` must not reach."""
+    return any(word.startswith(common) and len(common) > len(core) for common in WILDCARD_EXCLUSIONS
+               if common.startswith(core))
 
 
 @lru_cache(maxsize=4096)
@@ -190,22 +239,60 @@ class Suggestion:
         return sum(1 for m in self.matches if m.hit)
 
 
-def _negation_start(text: str, words: list[tuple[str, int, int]], i: int) -> int | None:
-    """Index of a negation word governing the word at ``i``, or None."""
-    j = i - 1
-    while j >= 0 and i - j <= NEGATION_WINDOW:
-        between = text[words[j][2]:words[j + 1][1]]
-        if _PUNCTUATION.search(between):
-            return None
-        word = words[j][0]
-        if word in CLAUSE_BREAKS:
-            return None
-        if word in NEGATORS:
-            # "niet zonder toestemming": a negated negation is no negation
-            if j > 0 and words[j - 1][0] in NEGATORS and not _PUNCTUATION.search(text[words[j - 1][2]:words[j][1]]):
-                return None
-            return j
-        j -= 1
+def guess_language(words: list[tuple[str, int, int]]) -> str:
+    """``nl``, ``fr`` or ``en``: the language whose function words the text uses most (nl on a tie)."""
+    counts = {lang: 0 for lang in _LANGUAGE_MARKERS}
+    for word, _, _ in words:
+        for lang, markers in _LANGUAGE_MARKERS.items():
+            if word in markers:
+                counts[lang] += 1
+    best = max(counts.values())
+    return "nl" if counts["nl"] == best else max(counts, key=counts.get)
+
+
+def _boundary_before(text: str, words: list[tuple[str, int, int]], j: int) -> bool:
+    """Whether a clause ends between word ``j - 1`` and word ``j``."""
+    return bool(_PUNCTUATION.search(text[words[j - 1][2]:words[j][1]]))
+
+
+def _clause(text: str, words: list[tuple[str, int, int]], i: int, n: int) -> tuple[int, int]:
+    """The first and one-past-last word of the clause around the words ``i .. i + n - 1``."""
+    start = i
+    while start > 0 and not _boundary_before(text, words, start) and words[start - 1][0] not in CLAUSE_BREAKS:
+        start -= 1
+    end = i + n
+    while end < len(words) and not _boundary_before(text, words, end) and words[end][0] not in CLAUSE_BREAKS:
+        end += 1
+    return start, end
+
+
+def _is_negator(words: list[tuple[str, int, int]], j: int, lang: str, clause_start: int) -> bool:
+    word = words[j][0]
+    if word in NEGATORS["nl"] or word in NEGATORS.get(lang, ()):
+        return True
+    if lang == "en" and word.endswith("n't"):
+        return True
+    return lang == "fr" and word in _FR_AFTER_NE and any(words[k][0] in _FR_NE for k in range(clause_start, j))
+
+
+def _negation(text: str, words: list[tuple[str, int, int]], i: int, n: int, lang: str) -> tuple[int, int] | None:
+    """The words (first, last) of a negation governing the match ``i .. i + n - 1``, or None.
+
+    The nearest negator before the match in its clause (at most ``NEGATION_WINDOW`` words
+    back) governs it, unless that negator is itself negated by an earlier one in the clause;
+    otherwise an adverbial negator at most ``TRAILING_WINDOW`` words after it does.
+    """
+    start, end = _clause(text, words, i, n)
+    for j in range(i - 1, max(start, i - NEGATION_WINDOW) - 1, -1):
+        if _is_negator(words, j, lang, start):
+            if any(_is_negator(words, k, lang, start) for k in range(max(start, j - 2 * NEGATION_WINDOW), j)):
+                return None  # "niet zonder toestemming", "niets met zijn ouders zonder toestemming"
+            return j, i + n - 1
+    for j in range(i + n, min(end, i + n + TRAILING_WINDOW)):
+        if words[j][0] in _COORDINATORS:
+            break  # "onjuiste en niet nagegane": the negation belongs to what follows
+        if words[j][0] in _TRAILING_NEGATORS:
+            return i, j
     return None
 
 
@@ -214,6 +301,7 @@ class _Index:
 
     def __init__(self, words: list[tuple[str, int, int]]):
         self.words = words
+        self.language = guess_language(words)
         self.by_base: dict[str, list[int]] = {}
         for i, (word, _, _) in enumerate(words):
             for base in word_bases(word):
@@ -221,7 +309,7 @@ class _Index:
 
     def positions(self, part: _Part) -> list[int]:
         if part.wildcard:
-            return [i for i, (word, _, _) in enumerate(self.words) if word.startswith(part.core)]
+            return [i for i, (word, _, _) in enumerate(self.words) if part.matches(word)]
         found: set[int] = set()
         for base in word_bases(part.core):
             found.update(self.by_base.get(base, ()))
@@ -239,18 +327,18 @@ def match_cue(cue: str, text: str, words: list[tuple[str, int, int]] | None = No
         parts = _alternative_parts(alternative)
         if not parts:
             continue
-        checks_negation = not any(p.core in NEGATORS for p in parts)
+        checks_negation = not any(p.core in _ALL_NEGATORS for p in parts)
         n = len(parts)
         for i in index.positions(parts[0]):
             if i + n > len(words) or not all(parts[j].matches(words[i + j][0]) for j in range(1, n)):
                 continue
             start, end = words[i][1], words[i + n - 1][2]
-            neg = _negation_start(text, words, i) if checks_negation else None
+            neg = _negation(text, words, i, n, index.language) if checks_negation else None
             if neg is None:
                 return CueMatch(cue, text[start:end], (start, end))
             if negated is None:
-                nstart = words[neg][1]
-                negated = CueMatch(cue, None, None, text[nstart:end], (nstart, end))
+                nstart, nend = words[neg[0]][1], words[neg[1]][2]
+                negated = CueMatch(cue, None, None, text[nstart:nend], (nstart, nend))
     return negated or CueMatch(cue, None)
 
 
