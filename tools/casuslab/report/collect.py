@@ -1,7 +1,8 @@
 """The class report's data: per student and per item, from nbgrader's gradebook and the answers files.
 
-- Scores come from the gradebook (a lecturer's manual score over the auto score, plus
-  extra credit), exactly what formgrader and the export show. An open question that
+- Scores, totals, late penalties and the path maximum come from ``casuslab.grade.result``
+  (one ``SubmissionResult`` per student, what feedback and the export show too): a
+  lecturer's manual score over the auto score, plus extra credit. An open question that
   still awaits the lecturer has no score yet (``None``).
 - Whether a student *reached* an item, what they answered, their path and their time on
   task come from their answers file (``autograded/``, else ``submitted/``), read with the
@@ -11,8 +12,8 @@
   stored in the gradebook's grading cells, with the texts of ``source/<a>/<s>.case.json``
   and the rubric of the open-answer cells.
 
-The gradebook is read with a handful of column queries (no ORM objects, no per-row
-lazy loading), so 300 students take a few hundred milliseconds.
+Submission times, extensions and comments are read with column queries (no ORM objects,
+no per-row lazy loading).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class StudentRecord:
     levels: dict[str, dict[str, tuple[int, str]]] = field(default_factory=dict)  # item -> criterion -> (level, source)
     total: float = 0.0
     maximum: float = 0.0
+    result: Any = None   # the student's casuslab.grade.result.SubmissionResult (exact amounts)
 
     @property
     def submitted(self) -> bool:
@@ -82,6 +84,8 @@ class StudentRecord:
 
     @property
     def on20(self) -> float:
+        if self.result is not None:
+            return float(self.result.on_twenty(4))
         return 20 * self.total / self.maximum if self.maximum else 0.0
 
 
@@ -149,7 +153,7 @@ def build_items(plans: list) -> tuple[list[Scenario], list[Item]]:
 
 def _rows(gb: Any, assignment: str) -> dict:
     """Everything the report needs from the gradebook, as plain tuples."""
-    from nbgrader.api import (Assignment, BaseCell, Comment, Grade, Notebook, Student, SubmittedAssignment,
+    from nbgrader.api import (Assignment, BaseCell, Comment, Notebook, Student, SubmittedAssignment,
                               SubmittedNotebook)
 
     db = gb.db
@@ -159,7 +163,7 @@ def _rows(gb: Any, assignment: str) -> dict:
                            f"voer eerst `casuslab assign {assignment}` uit")
     aid, duedate = found
 
-    def per_cell(*columns, table=Grade):
+    def per_cell(*columns, table=Comment):
         return (db.query(SubmittedAssignment.student_id, Notebook.name, BaseCell.name, *columns)
                 .select_from(table)
                 .join(SubmittedNotebook, table.notebook_id == SubmittedNotebook.id)
@@ -173,27 +177,20 @@ def _rows(gb: Any, assignment: str) -> dict:
         "students": db.query(Student.id, Student.first_name, Student.last_name).all(),
         "submissions": db.query(SubmittedAssignment.student_id, SubmittedAssignment.timestamp,
                                 SubmittedAssignment.extension).filter(SubmittedAssignment.assignment_id == aid).all(),
-        "penalties": (db.query(SubmittedAssignment.student_id, SubmittedNotebook.late_submission_penalty)
-                      .join(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-                      .filter(SubmittedAssignment.assignment_id == aid).all()),
-        "grades": per_cell(Grade.auto_score, Grade.manual_score, Grade.extra_credit, Grade.needs_manual_grade),
-        "comments": per_cell(Comment.manual_comment, table=Comment),
+        "comments": per_cell(Comment.manual_comment),
     }
-
-
-def _score(auto: float | None, manual: float | None, extra: float | None) -> float | None:
-    value = manual if manual is not None else auto
-    return None if value is None else value + (extra or 0.0)
 
 
 def collect(course: Any, assignment: str) -> Cohort:
     """The whole cohort of ``assignment`` in ``course`` (a ``casuslab.grade.course.Course``)."""
     from casuslab.grade.fast import submitted_students
     from casuslab.grade.plan import load_plan
+    from casuslab.grade.result import build_results
 
     with course.gradebook() as gb:
         plans = load_plan(gb, assignment, course.folder("source", ".", assignment))
         rows = _rows(gb, assignment)
+        results = {r.student: r for r in build_results(gb, course, assignment, plans) if r.submitted}
     scenarios, items = build_items(plans)
     students = {sid: StudentRecord(sid, first or "", last or "") for sid, first, last in rows["students"]}
     submitted_here = set(submitted_students(course, assignment))
@@ -208,29 +205,22 @@ def collect(course: Any, assignment: str) -> Cohort:
         record = students.setdefault(sid, StudentRecord(sid))
         if not record.submitted:
             record.status = "niet beoordeeld"
-    for sid, penalty in rows["penalties"]:
-        students[sid].penalty += penalty or 0.0
-    by_cell = {(item.notebook, item.cell): item for item in items}
-    pending: set[tuple[str, str]] = set()
-    for sid, notebook, cell, auto, manual, extra, needs in rows["grades"]:
-        item = by_cell.get((notebook, cell))
-        if item is None:
-            continue
-        value = _score(auto, manual, extra)
-        if item.kind == "open" and manual is None:
-            value = None  # awaits the lecturer (a task cell has no auto score)
-            pending.add((sid, item.key))
-        students[sid].scores[item.key] = value
     comments = {(sid, notebook, cell): text for sid, notebook, cell, text in rows["comments"]}
-    maximum = sum(s.maximum for s in scenarios)
     for record in students.values():
-        if not record.submitted:
+        result = results.get(record.id)
+        if not record.submitted or result is None:
             continue
+        record.result = result
+        for item in items:
+            question = result.question(item.notebook, item.qid)
+            score = question.score if question is not None else None
+            record.scores[item.key] = None if score is None else float(score)  # None: not reached, or pending
         for scenario in scenarios:
             _read_answers(course, assignment, record, scenario, [i for i in items if i.notebook == scenario.notebook],
                           comments)
-        record.maximum = maximum
-        record.total = max(0.0, record.raw_total - record.penalty)
+        record.penalty = float(result.late_penalty)
+        record.maximum = float(result.path_max)
+        record.total = float(result.total)
     return Cohort(assignment, due, scenarios, items, sorted(students.values(), key=lambda s: s.id))
 
 

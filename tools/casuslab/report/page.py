@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from casuslab.grade.result import format_number, format_points
 from casuslab.report import analysis, plots, stats
 from casuslab.report.collect import Cohort
 
@@ -239,9 +240,10 @@ def _students(cohort: Cohort) -> str:
     rows = []
     for s in cohort.students:
         minutes = [v for v in s.seconds.values() if v is not None]
-        rows.append([esc(s.id), esc(s.name), esc(s.status),
-                     num(s.total, 2) if s.submitted else "", num(s.on20) if s.submitted else "",
-                     num(sum(minutes) / 60) if minutes else ""])
+        total = on20 = ""
+        if s.result is not None:  # exact half-up, as in the export and the feedback
+            total, on20 = format_points(s.result.total), format_number(s.result.on_twenty(2), 1)
+        rows.append([esc(s.id), esc(s.name), esc(s.status), total, on20, num(sum(minutes) / 60) if minutes else ""])
     return ('<h2 id="studenten">Per student</h2>\n'
             + _table("Alle studenten in het gradebook", ["student", "naam", "status", "totaal", "op 20", "minuten"],
                      rows, numeric={3, 4, 5}))
