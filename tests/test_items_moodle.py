@@ -220,7 +220,7 @@ def test_texts_are_escaped_html_in_cdata(tmp_path, moodle_schema):
     essay = q["open"]
     assert essay.findtext("minwordlimit") == "20" and essay.findtext("maxwordlimit") == "80"
     info = essay.findtext("graderinfo/text")
-    assert "Noemt de kern" in info and "de kern &lt;i&gt;genoemd&lt;/i&gt;" in info
+    assert "Noemt de kern (max 1)" in info and "de kern &lt;i&gt;genoemd&lt;/i&gt;" in info
     assert "Het &lt;b&gt;model&lt;/b&gt;antwoord." in info
 
 

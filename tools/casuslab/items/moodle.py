@@ -172,7 +172,8 @@ def rubric_html(item: Item) -> str:
     for criterion in q.get("rubric", []):
         levels = "".join(f"<li><strong>{html.escape(str(k))}</strong>: {html.escape(v)}</li>"
                          for k, v in sorted(criterion.get("levels", {}).items(), key=lambda kv: int(kv[0])))
-        rows.append(f"<tr><td>{html.escape(criterion['criterion'])}</td><td><ul>{levels}</ul></td></tr>")
+        top = max((int(k) for k in criterion.get("levels", {})), default=0)
+        rows.append(f"<tr><td>{html.escape(criterion['criterion'])} (max {top})</td><td><ul>{levels}</ul></td></tr>")
     parts = [f"<h4>{html.escape(words['rubric'])}</h4>",
              f"<table><thead><tr><th>{html.escape(words['criterion'])}</th><th>{html.escape(words['levels'])}</th>"
              f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"]
