@@ -1,5 +1,5 @@
 """casuslab items --format qti: every item validates against the official IMS QTI 2.1 XSD
-(tests/data/schemas/qti), the package's manifest lists every item, and the response
+(tests/data/schemas/qti), the package's manifest validates against IMS CP 1.1 and lists every item, and the response
 processing (run here by a small interpreter of the QTI subset we write) scores every
 possible response exactly as casuslab does."""
 
@@ -27,6 +27,11 @@ TEMPLATES = "http://www.imsglobal.org/question/qti_v2p1/rptemplates/"
 def qti_schema():
     # allow="local": the schema's imports are files beside it; nothing is fetched from the network
     return xmlschema.XMLSchema(str((SCHEMAS / "qti" / "imsqti_v2p1p2.xsd").resolve()), allow="local")
+
+
+@pytest.fixture(scope="module")
+def cp_schema():
+    return xmlschema.XMLSchema(str((SCHEMAS / "qti" / "imscp_v1p1.xsd").resolve()), allow="local")
 
 
 def _tag(el: ET.Element) -> str:
@@ -157,7 +162,7 @@ def test_response_processing_scores_every_response_as_casuslab(tmp_path):
                        ("order", "pairs"), ("order", "exact")}
 
 
-def test_every_item_validates_and_the_manifest_lists_each(tmp_path, qti_schema):
+def test_every_item_validates_and_the_manifest_lists_each(tmp_path, qti_schema, cp_schema):
     specs = load_specs([EXAMPLE, edge_file(tmp_path), ROOT / "scenarios"])
     data, skipped = qti_package(specs)
     archive = zipfile.ZipFile(io.BytesIO(data))
@@ -167,6 +172,7 @@ def test_every_item_validates_and_the_manifest_lists_each(tmp_path, qti_schema):
     closed = items_of(specs, CLOSED)
     assert [i.qid for i in skipped] == [i.qid for i in items_of(specs, ("open",))]
     assert sorted(names[1:]) == sorted(href(i) for i in closed) and len(closed) > 80
+    cp_schema.validate(archive.read("imsmanifest.xml").decode("utf-8"))   # IMS Content Packaging 1.1
     manifest = ET.fromstring(archive.read("imsmanifest.xml"))
     resources = manifest.findall("cp:resources/cp:resource", NS)
     assert [(r.get("identifier"), r.get("href"), r.find("cp:file", NS).get("href"), r.get("type")) for r in resources] == [
