@@ -148,3 +148,33 @@ def test_unknown_format_or_profile_is_a_dutch_message(exported):
         done = kit.casuslab("export", kit.ASSIGNMENT, "--course", str(course), option, value, cwd=course.parent)
         assert done.returncode == 2 and f"onbekend {word} '{value}'" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_tables_built_from_results_directly():
+    """Without a gradebook: an empty class, a late penalty, half-up rounding with a decimal point."""
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from casuslab.grade.lms import Table, lms_csv
+    from casuslab.grade.result import QuestionResult, SubmissionResult
+    from casuslab.grade.xlsx import xlsx_bytes
+
+    columns = [("case/a", "case", "a"), ("case/b", "case", "b")]
+    empty = Table("leeg", [], columns, Decimal(7))
+    assert _rows(lms_csv(empty, "canvas"))[1] == ["Points Possible", "", "", "", "", "7"]
+    assert _rows(lms_csv(empty, "moodle")) == [["First name", "Last name", "ID number", "Email address", "Username",
+                                                "case/a", "case/b", "Totaal", "Op 20"]]
+    assert load_workbook(io.BytesIO(xlsx_bytes(empty)))["Punten"].max_row == 1
+
+    questions = (QuestionResult("case", "case", "a", "closed", "graded", Decimal("3.33"), Decimal(4)),
+                 QuestionResult("case", "case", "b", "closed", "graded", Decimal("2.5"), Decimal(3)))
+    late = SubmissionResult("st5", "a", True, questions, Decimal(7), late_penalty=Decimal(1), email="x@y.example")
+    table = Table("a", [late], columns, Decimal(7))
+    moodle = _rows(lms_csv(table, "moodle"))[1]
+    assert moodle[5:] == ["3.33", "2.5", "4.83", "13.8"]                    # 5.83 - 1 late; 20 * 4.83 / 7 = 13.8
+    assert _rows(lms_csv(table, "canvas"))[2] == ["st5", "", "", "st5", "", "4.83"]
+    ws = load_workbook(io.BytesIO(xlsx_bytes(table)))["Punten"]
+    header = [c.value for c in ws[1]]
+    row = {h: c.value for h, c in zip(header, ws[2])}
+    assert row["aftrek te laat"] == 1 and row["totaal"] == pytest.approx(4.83) and row["op 20"] == pytest.approx(13.8)

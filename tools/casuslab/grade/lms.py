@@ -51,23 +51,18 @@ class Table:
     assignment: str
     results: list            # SubmissionResult per student, sorted by id
     columns: list            # (header "<notebook>/<qid>", notebook, qid)
-
-    @property
-    def path_max(self):
-        from casuslab.grade.result import ZERO
-
-        return self.results[0].path_max if self.results else ZERO
+    path_max: Any = 0        # the assignment's maximum: each notebook's path maximum, summed
 
 
 def load_table(course: Any, assignment: str) -> Table:
     from casuslab.grade.plan import load_plan
-    from casuslab.grade.result import build_results
+    from casuslab.grade.result import ZERO, build_results, plan_maximum
 
     with course.gradebook() as gb:
         plans = load_plan(gb, assignment, course.folder("source", ".", assignment))
         results = build_results(gb, course, assignment, plans)
     columns = [(f"{plan.name}/{cell.qid}", plan.name, cell.qid) for plan in plans for cell in plan.grade_cells]
-    return Table(assignment, results, columns)
+    return Table(assignment, results, columns, sum((plan_maximum(p) for p in plans), ZERO))
 
 
 def point(value: Any, places: int = 2) -> str:
