@@ -113,3 +113,38 @@ def test_report_errors_are_dutch_one_liners(graded):
     assert "Traceback" not in done.stderr and "bestaat-niet" in done.stderr and "course.yaml" in done.stderr
     done = kit.casuslab("report", kit.ASSIGNMENT, "--course", str(base / "geen-cursus"), cwd=base)
     assert done.returncode == 2 and "Traceback" not in done.stderr and "cursusmap" in done.stderr
+
+
+@pytest.mark.browser
+def test_report_page_in_chromium_is_accessible_and_fits(graded, tmp_path):
+    """Headless Chromium at 800 px: axe-core finds no serious problem; every plot has its title; no sideways scroll."""
+    from pathlib import Path
+
+    chromium, axe = Path("/usr/bin/chromium"), kit.ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+    assert chromium.exists() and axe.exists(), "run `make system-deps` and `make browser-deps`"
+    from playwright.sync_api import sync_playwright
+
+    base, course = graded
+    target = tmp_path / "rapport.html"
+    done = kit.casuslab("report", kit.ASSIGNMENT, "--course", str(course), "--out", str(target), cwd=base)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 800, "height": 900})
+            page.goto(target.as_uri())
+            shape = page.evaluate("""() => ({
+                plots: document.querySelectorAll('svg.plot').length,
+                named: [...document.querySelectorAll('svg.plot')].filter(
+                    s => s.getAttribute('role') === 'img' && document.getElementById(s.getAttribute('aria-labelledby'))
+                         && document.getElementById(s.getAttribute('aria-labelledby')).textContent.length > 10).length,
+                wide: Math.max(...[...document.querySelectorAll('svg.plot')].map(s => s.getBoundingClientRect().right)),
+                view: document.documentElement.clientWidth})""")
+            page.add_script_tag(path=str(axe))
+            result = page.evaluate("() => axe.run('main', {resultTypes: ['violations']})")
+        finally:
+            browser.close()
+    assert shape["plots"] >= 5 and shape["named"] == shape["plots"], shape
+    assert shape["wide"] <= shape["view"], shape
+    assert [(v["id"], v["nodes"][0]["html"][:120]) for v in result["violations"]
+            if v["impact"] in ("serious", "critical", "moderate", "minor")] == []

@@ -163,7 +163,7 @@ def _items(cohort: Cohort, rows: list[analysis.ItemRow]) -> str:
             option_rows.append([label, "juist" if o.correct else "", str(o.count), num(share, 0),
                                 f'<span class="bar" style="width:{share * 1.5:.0f}px"></span>'])
         parts.append(_table(f"Antwoordkeuzes ({what}) van de {row.reached} studenten die de vraag bereikten",
-                            ["optie", "sleutel", "aantal", "%", ""], option_rows, numeric={2, 3}))
+                            ["optie", "sleutel", "aantal", "%", "verdeling"], option_rows, numeric={2, 3}))
     return "\n".join(parts)
 
 
