@@ -63,6 +63,11 @@ bench: $(STAMP) bench-student bench-report
 bench-report: $(STAMP)
 	$(BIN)/python benchmarks/report_bench.py
 
+# the rubric pre-scorer against expert levels (tests/data/rubric_eval): kappa_w per split and scenario
+.PHONY: bench-rubric
+bench-rubric: $(STAMP)
+	$(BIN)/python benchmarks/rubric_agreement.py
+
 # the student widgets in a real JupyterLab: Run All until rendered, click until on disk
 bench-student: $(STAMP) browser-deps
 	$(BIN)/python benchmarks/student_bench.py

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL_DIR = ROOT / "tests" / "data" / "rubric_eval"
@@ -55,8 +55,7 @@ def weighted_kappa(pairs: list[tuple[int, int]]) -> float:
     return 1.0 - num / den
 
 
-@dataclass(frozen=True)
-class Judgement:
+class Judgement(NamedTuple):
     scenario: str
     answer: str
     split: str

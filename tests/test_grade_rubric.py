@@ -154,3 +154,106 @@ def test_model_answer_reaches_top_level(path):
                     missing = [m.cue + (f" (ontkend: {m.negated})" if m.negated else "") for m in s.matches if not m.hit]
                     short.append(f"{q['id']}/{cid}: {s.level} of {s.top}; not found: {missing}")
     assert not short, f"{path.name}: model answer below the top level:\n" + "\n".join(short)
+
+
+# --- issue 9, item 21: cues that rewarded wrong answers, clause-scoped and per-language negation
+
+def _open_question(relpath: str) -> dict:
+    from casuslab.scenario.load import load_scenario
+    from casuslab.scenario.spec import to_spec
+
+    spec = to_spec(load_scenario(ROOT / "scenarios" / relpath).model)
+    return next(q for st in spec["stages"] for q in st.get("questions") or [] if q["type"] == "open")
+
+
+def test_making_a_plan_for_noah_does_not_earn_the_risk_criterion():
+    question = _open_question("behoefteanalyse/noah-zetel-bij-vrienden.yaml")
+    wrong = suggest(question, "Ik maak een plan voor hem. Met de middelen van het OCMW zoeken we een kamer.")
+    assert wrong["risico"].level == 0 and wrong["risico"].hits == 0
+    right = suggest(question, "Ik vraag of hij een plan heeft en of hij middelen heeft, en geef hem 1813.")
+    assert right["risico"].hits == 3
+
+
+def test_saying_aziz_is_a_client_does_not_earn_the_confidentiality_criterion():
+    question = _open_question("ethiek/ine-en-de-grenzen.yaml")
+    wrong = suggest(question, "Tegen tante Linda zeg ik dat Aziz cliënt is bij ons.")["vertrouwelijkheid"]
+    assert wrong.level == 0
+    right = suggest(question, "Tegen tante Linda bevestig noch ontken ik iets: dat is vertrouwelijk.")["vertrouwelijkheid"]
+    assert right.level == right.top
+
+
+@pytest.mark.parametrize("cue, text", [
+    ("nood*", "Het is noodzakelijk dat ze blijft."),
+    ("nood*", "Er is geen noodzaak."),
+    ("belang*", "Het is belangrijk dat ze werk vindt."),
+    ("belang*", "Dat is het belangrijkste."),
+    ("betrek*", "Met betrekking tot de woning: niets."),
+    ("smart*", "Ze heeft een smartphone."),
+])
+def test_wildcards_do_not_reach_common_words(cue, text):
+    assert match_cue(cue, text).matched is None
+
+
+@pytest.mark.parametrize("cue, text, found", [
+    ("nood*", "In een noodsituatie bel je 112.", "noodsituatie"),
+    ("belang*", "Het belang van het kind telt.", "belang"),
+    ("belang*", "De belangen van Amadou.", "belangen"),
+    ("noodzakelijk*", "Alleen wat noodzakelijk is.", "noodzakelijk"),   # the cue names the word itself
+    ("alleen wat", "Ik vertel alles wat ik weet.", None),                # alles is not a form of alleen
+])
+def test_wildcards_still_reach_their_own_words(cue, text, found):
+    assert match_cue(cue, text).matched == found
+
+
+@pytest.mark.parametrize("cue, text, negated", [
+    ("politie", "De politie bel ik niet.", "politie bel ik niet"),             # a trailing niet
+    ("nota", "Een nota is niet nodig.", "nota is niet"),
+    ("noteer*", "In het dossier noteer ik niets.", "noteer ik niets"),
+    ("politie", "Ik bel niet meteen de\npolitie.", "niet meteen de\npolitie"),  # a wrapped line is one clause
+    ("toestemming", "Met niemand deel ik toestemming.", "niemand deel ik toestemming"),
+])
+def test_negation_across_the_clause(cue, text, negated):
+    m = match_cue(cue, text)
+    assert not m.hit and m.negated == negated
+
+
+@pytest.mark.parametrize("cue, text", [
+    ("toestemming", "Ik deel niets met zijn ouders zonder zijn toestemming."),   # double negation, far apart
+    ("toestemming", "Met niemand neem ik contact op zonder haar toestemming."),
+    ("onjuist*", "Het was onjuiste en niet nagegane informatie."),          # niet belongs to 'nagegane'
+    ("toestemming", "Ik vraag toestemming, niet achteraf."),                  # the comma ends the clause
+    ("toestemming", "Ik bel niet de school\n\ntoestemming vraag ik eerst."),  # a blank line ends it too
+    ("procureur", "Ik licht de procureur pas in als het gevaar dreigt."),     # 'pas' is no Dutch negator
+    ("geen getuigenis", "Een vraag van de politie is geen getuigenis."),     # the cue holds the negator
+])
+def test_clause_scope_exceptions(cue, text):
+    assert match_cue(cue, text).hit
+
+
+@pytest.mark.parametrize("cue, text, hit", [
+    ("112", "Je n'appelle pas le 112.", False),
+    ("consentement", "Je ne demande jamais son consentement.", False),
+    ("consentement", "Je ne partage rien sans son consentement.", True),      # rien ... sans
+    ("consentement", "Je partage sans consentement.", False),
+    ("consentement", "Je ne demande plus le consentement.", False),           # ne ... plus
+    ("securite", "Il faut plus de sécurité pour Ilyas.", True),               # plus without ne: more
+    ("procureur", "Un droit, pas une obligation, et le procureur du Roi.", True),
+    ("ocmw", "Je l'oriente vers l'OCMW.", True),                              # elision split off
+    ("consent", "I don't ask for her consent.", False),
+    ("consent", "I will not share anything without her consent.", True),
+    ("police", "I never call the police.", False),
+    ("police", "I call the police, but not the school.", True),
+    ("consent", "She gets no consent from the school.", False),
+])
+def test_french_and_english_negation(cue, text, hit):
+    assert match_cue(cue, text).hit is hit
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Ik vraag haar toestemming voor ik de school bel.", "nl"),
+    ("Je ne partage rien sans le consentement de la cliente.", "fr"),
+    ("I ask for her consent before I call the school.", "en"),
+    ("", "nl"),
+])
+def test_guess_language(text, lang):
+    assert rubric.guess_language(rubric.tokens(text)) == lang

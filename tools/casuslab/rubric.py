@@ -73,9 +73,9 @@ WILDCARD_EXCLUSIONS = frozenset({
 })
 # function words that tell the languages apart
 _LANGUAGE_MARKERS = {
-    "nl": frozenset({"de", "het", "een", "en", "van", "ik", "is", "dat", "niet", "zijn", "met", "voor", "op", "ze", "hij"}),
+    "nl": frozenset({"de", "het", "een", "en", "van", "ik", "dat", "niet", "zijn", "met", "voor", "op", "ze", "hij"}),
     "fr": frozenset({"le", "la", "les", "un", "une", "et", "est", "je", "des", "du", "pour", "avec", "que", "pas", "il", "elle"}),
-    "en": frozenset({"the", "and", "is", "to", "of", "i", "a", "with", "for", "that", "she", "he", "her", "his", "not"}),
+    "en": frozenset({"the", "and", "to", "of", "i", "a", "with", "for", "that", "she", "he", "her", "his", "not"}),
 }
 
 # inflectional endings, longest first; a base must keep at least 3 letters
