@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pwd
+import re
 from pathlib import Path
 
 from casuslab.hub import harness, runner
@@ -19,6 +20,35 @@ LECTURER = "clt-lect"
 STUDENTS = ["clt-s1", "clt-s2", "clt-s3"]
 SERVICE_COURSE = "hubtest-shared"  # mode "service", added in the PostgreSQL run
 GRADERS = ["clt-g1", "clt-g2"]
+
+
+def documented_modes(inst: Installation) -> list[dict]:
+    """docs/deploy.md's table "What a student can read", with this installation's paths and names.
+
+    Each row: path, owner, group, mode (int), closed (the last column starts with "cannot").
+    """
+    text = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    section = text.split("### What a student can read", 1)[1].split("\n#", 1)[0]
+    names = {"/opt/casuslab-src": str(inst.source), "/opt/casuslab": inst.settings["prefix"],
+             "/etc/casuslab": str(inst.hub.config_dir), "/var/lib/casuslab": inst.settings["state_dir"],
+             "/srv/casuslab/exchange": str(inst.exchange), "/home/<lecturer>": str(inst.home(LECTURER)),
+             "/home/<student>": str(inst.home(STUDENTS[0])), "<course>": COURSE,
+             "<lecturer>": LECTURER, "<student>": STUDENTS[0], "casuslab-staff": f"{GROUP}-staff"}
+
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+    def local(cell: str) -> str:  # one pass: a replacement is never replaced again
+        return pattern.sub(lambda m: names[m.group(0)], cell.strip().strip("`"))
+
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 5 or not cells[0].startswith("`/"):
+            continue
+        rows.append({"path": local(cells[0]), "owner": local(cells[1]), "group": local(cells[2]),
+                     "mode": int(cells[3], 8), "closed": cells[4].startswith("cannot")})
+    assert len(rows) >= 10, section
+    return rows
 
 
 def check_idempotent(base: Path, argv: list[str]) -> None:

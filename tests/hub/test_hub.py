@@ -89,6 +89,7 @@ def round_trip(inst: Installation) -> None:
     assert (released / f"{SID}.ipynb").is_file() and (released / f"{SID}.case.json").is_file()
     assert not list(released.glob("*.answers.json"))
 
+    check_what_students_read(inst)
     check_formgrader_only_for_lecturer(inst)
     check_students_see_no_code(inst)
     culler = inst.hub.api("GET", "/services").json()["idle-culler"]
@@ -124,7 +125,8 @@ def round_trip(inst: Installation) -> None:
     # 6. the lecturer collects and grades with casuslab
     with inst.timed("collect"):
         out = inst.casuslab("collect", ASSIGNMENT)
-    assert "REFUSED" in out and forged.name in out and FORGER in out, out
+    assert "Niet (volledig) opgehaald" in out and "geweigerd" in out, out  # the table, in Dutch
+    assert forged.name in " ".join(out.split()) and FORGER in out, out
     submitted = inst.course_root / "submitted"
     assert sorted(p.name for p in submitted.iterdir()) == sorted(STUDENTS)
     victim_ts = (submitted / VICTIM / ASSIGNMENT / "timestamp.txt").read_text().strip()
@@ -141,6 +143,52 @@ def round_trip(inst: Installation) -> None:
 
 
 # -- the parts ---------------------------------------------------------------------
+
+
+def check_what_students_read(inst) -> None:
+    """Issue 9: the checkout (answer keys) is closed to students, the exchange's course folder is the
+    lecturer's; every row of docs/deploy.md's "What a student can read" holds on this installation."""
+    import grp
+    import subprocess
+
+    from casuslab.hub.lockdown import answer_keys_in
+
+    scenario = next(p for p in sorted((inst.source / "scenarios").rglob("*.yaml")) if "correct: true" in p.read_text())
+    student = subprocess.run(["runuser", "-u", STUDENTS[0], "--", "cat", str(scenario)],
+                             capture_output=True, text=True, cwd="/")
+    assert student.returncode != 0 and "correct" not in student.stdout, student
+    assert "Permission denied" in student.stderr, student.stderr
+    lecturer = subprocess.run(["runuser", "-u", LECTURER, "--", "cat", str(scenario)],
+                              capture_output=True, text=True, cwd="/")
+    assert lecturer.returncode == 0 and "correct: true" in lecturer.stdout, lecturer.stderr
+    site = inst.python_as(STUDENTS[0], "import casuslab, os; print(os.path.dirname(casuslab.__file__))").strip()
+    assert site.startswith(inst.settings["prefix"]) and answer_keys_in(Path(site)) == []
+
+    rows = hubkit.documented_modes(inst)
+    for row in rows:
+        st = os.lstat(row["path"])
+        seen = (pwd.getpwuid(st.st_uid).pw_name, grp.getgrgid(st.st_gid).gr_name, st.st_mode & 0o7777)
+        assert seen == (row["owner"], row["group"], row["mode"]), (row["path"], oct(st.st_mode), seen)
+    course_dir = inst.exchange / COURSE
+    out = inst.python_as(STUDENTS[0], f"""
+import json, os
+result = {{}}
+for path in {[r["path"] for r in rows]!r}:
+    try:
+        os.listdir(path) if os.path.isdir(path) else open(path).read()
+        result[path] = "open"
+    except PermissionError:
+        result[path] = "closed"
+try:
+    os.rename({str(course_dir)!r}, {str(course_dir) + "-mine"!r})
+    result["rename"] = "done"
+except PermissionError:
+    result["rename"] = "refused"
+print(json.dumps(result))
+""")
+    result = json.loads(out)
+    assert result.pop("rename") == "refused"
+    assert result == {r["path"]: "closed" if r["closed"] else "open" for r in rows}, result
 
 
 def check_formgrader_only_for_lecturer(inst) -> None:

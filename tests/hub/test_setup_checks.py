@@ -193,3 +193,78 @@ def test_staff_see_the_placeholders_and_keep_their_own_lab_config(tmp_path):
     provision.staff_lab_config(path)
     assert json.loads(path.read_text()) == {"LabApp": {"collaborative": True, "custom_css": False},
                                             "ServerApp": {"x": 1}}
+
+
+def test_a_course_folder_a_student_made_first_is_moved_aside(tmp_path):
+    """Issue 9, item 6: setup makes <exchange>/<course> the course owner's, with nbgrader's modes."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root: the folders belong to other accounts")
+    from casuslab.hub import provision
+
+    owner, student = "daemon", "nobody"  # two accounts every Debian has
+    settings = _settings(lecturer=owner)
+    exchange = tmp_path / "srv" / "exchange"
+    settings.exchange = str(exchange)  # (--exchange refuses /tmp, where pytest's tmp_path is)
+    squatted = exchange / "c1"
+    (squatted / "outbound" / "a1").mkdir(parents=True)  # a fake release, made before the lecturer's
+    for path in (squatted, squatted / "outbound", squatted / "outbound" / "a1"):
+        os.chown(path, pwd.getpwnam(student).pw_uid, -1)
+    os.chmod(exchange, 0o1777)
+
+    provision.exchange(settings)
+    uid = pwd.getpwnam(owner).pw_uid
+    modes = {name: (os.lstat(exchange / "c1" / name).st_uid, os.lstat(exchange / "c1" / name).st_mode & 0o7777)
+             for name in (".", "outbound", "inbound", "feedback")}
+    assert modes == {".": (uid, 0o755), "outbound": (uid, 0o755), "inbound": (uid, 0o2733),
+                     "feedback": (uid, 0o711)}
+    assert not (exchange / "c1" / "outbound" / "a1").exists()
+    aside = [p for p in exchange.iterdir() if p.name.startswith(".c1.weggezet-")]
+    assert len(aside) == 1 and (aside[0] / "outbound" / "a1").is_dir()
+    assert aside[0].stat().st_uid == 0 and aside[0].stat().st_mode & 0o777 == 0o700
+    assert exchange.stat().st_mode & 0o7777 == 0o1777 and exchange.stat().st_uid == 0
+
+    provision.exchange(settings)  # again: the owner's folders stay as they are
+    assert len([p for p in exchange.iterdir() if p.name.startswith(".c1.")]) == 1
+    assert os.lstat(exchange / "c1").st_uid == uid
+
+
+def test_the_checkout_is_closed_and_the_package_holds_no_key(tmp_path):
+    """Issue 9, item 1: the checkout becomes 0750 for the staff group; an answer key in the package is found."""
+    from casuslab.hub import lockdown
+
+    package = tmp_path / "casuslab"
+    (package / "i18n").mkdir(parents=True)
+    (package / "i18n" / "x.json").write_text('{"label": "correct"}')
+    assert lockdown.answer_keys_in(package) == []
+    (package / "data").mkdir()
+    (package / "data" / "case.yaml").write_text("options:\n  - id: a\n    correct: true\n")
+    assert lockdown.answer_keys_in(package) == [str(package / "data" / "case.yaml")]
+    installed = Path(__import__("casuslab").__file__).parent
+    assert lockdown.answer_keys_in(installed) == []  # what pip installs from tools/casuslab
+
+    if os.geteuid() != 0:
+        return
+    import grp
+
+    repo = tmp_path / "src"
+    (repo / "scenarios").mkdir(parents=True)
+    group = "clt-chk"
+    try:
+        assert lockdown.protect_source(repo, group, []) == "clt-chk-staff"
+        st = repo.stat()
+        assert st.st_mode & 0o777 == 0o750 and grp.getgrgid(st.st_gid).gr_name == "clt-chk-staff"
+    finally:
+        from casuslab.hub import accounts
+
+        accounts.remove_group("clt-chk-staff")
+
+
+def test_refuses_folders_inside_the_checkout(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("the check comes after the root check")
+    done = run_setup(["--no-systemd", "--course", "x-course", "--lecturer", "clt-inside",
+                      "--config-dir", str(tmp_path / "etc"), "--prefix", str(ROOT / "clt-never-env")])
+    assert done.returncode == 2 and "lies in the checkout" in done.stderr, done.stderr
+    assert not (ROOT / "clt-never-env").exists() and not (tmp_path / "etc").exists()
+    with pytest.raises(KeyError):
+        pwd.getpwnam("clt-inside")

@@ -38,6 +38,12 @@ def ensure_group(name: str) -> None:
         _run(["groupadd", "--system", name])
 
 
+def add_to_group(name: str, group: str) -> None:
+    """Make the account ``name`` a member of ``group`` (a supplementary group), once."""
+    if name not in grp.getgrnam(group).gr_mem and pwd.getpwnam(name).pw_gid != grp.getgrnam(group).gr_gid:
+        _run(["usermod", "--append", "--groups", group, name])
+
+
 def remove_group(name: str) -> None:
     """Delete a group casuslab made, once nobody is in it any more."""
     try:
@@ -61,9 +67,7 @@ def ensure_account(name: str, group: str, mark: str) -> bool:
               "--key", "HOME_MODE=0700", "--groups", group, name])
         created = True
     else:
-        members = grp.getgrnam(group).gr_mem
-        if name not in members and pwd.getpwnam(name).pw_gid != grp.getgrnam(group).gr_gid:
-            _run(["usermod", "--append", "--groups", group, name])
+        add_to_group(name, group)
     private_home(name)
     return created
 

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from casuslab.errors import CasuslabError
-from casuslab.hub import accounts, runner
+from casuslab.hub import accounts, lockdown, runner
 
 DEMO_DIR = Path("/var/lib/casuslab-demo")
 ENV = Path("/var/cache/casuslab/env")
@@ -55,6 +55,7 @@ def clean(demo_dir: Path = DEMO_DIR, quiet: bool = False) -> list[str]:
     if demo_dir.exists():
         shutil.rmtree(demo_dir, ignore_errors=True)
     accounts.remove_group(GROUP)
+    accounts.remove_group(lockdown.staff_group(GROUP))
     if removed and not quiet:
         print(f"casuslab hub: removed the demo accounts {', '.join(removed)}")
     return removed
@@ -94,7 +95,10 @@ def run_hub_demo(students: int = 3, port: int = 8000, gradebook: str = "sqlite",
     try:
         for name in names:
             accounts.ensure_account(name, GROUP, accounts.DEMO_MARK)
-        _setup(repo, port)
+        from casuslab.hub.harness import checkout_copy
+
+        # setup.sh closes the checkout it installs from to students: give it a copy, not this one
+        _setup(checkout_copy(DEMO_DIR / "src", repo), port)
         hub = runner.Hub(DEMO_DIR / "etc", log_path=DEMO_DIR / "hub.log")
         print("casuslab hub: starting JupyterHub ...", flush=True)
         hub.start(timeout=120)

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casuslab.hub import accounts, runner
+from casuslab.hub import accounts, lockdown, runner
 
 ROOT = Path(__file__).resolve().parents[3]
 ENV = Path(os.environ.get("CASUSLAB_HUB_ENV", "/var/cache/casuslab/env"))
@@ -50,6 +50,11 @@ class Installation:
     @property
     def course_root(self) -> Path:
         return Path(self.settings["courses"][0]["root"])
+
+    @property
+    def source(self) -> Path:
+        """The checkout setup.sh installed from (a copy of this one, closed to students)."""
+        return self.base / "src"
 
     @property
     def exchange(self) -> Path:
@@ -193,10 +198,28 @@ def descendants(root: int) -> list[int]:
     return found
 
 
+TOP_LEVEL_IGNORE = {".git", ".venv", ".pytest_cache", "test-artifacts", "build", "dist", "node_modules"}
+
+
+def checkout_copy(dest: Path, root: Path = ROOT) -> Path:
+    """A copy of this checkout (without .git, the venv, build output) for setup.sh to install from.
+
+    setup.sh closes the checkout it runs from to students (issue 9), so a test or demo gives
+    it a copy rather than the developer's own working tree.
+    """
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        top = TOP_LEVEL_IGNORE if Path(folder) == root else set()
+        return {n for n in names if n in top or n == "__pycache__" or n.endswith(".egg-info")}
+
+    shutil.copytree(root, dest, ignore=ignore, symlinks=True, dirs_exist_ok=True)
+    return dest
+
+
 def setup_args(base: Path, course: str, lecturer: str, group: str, gradebook: str = "sqlite",
                pg=None) -> list[str]:
+    """setup.sh's command line for a test installation under ``base`` (from the copy ``base/src``)."""
     ports = [runner.free_port() for _ in range(3)]
-    argv = ["bash", str(ROOT / "deploy" / "setup.sh"), "--no-systemd", "--no-apt",
+    argv = ["bash", str(base / "src" / "deploy" / "setup.sh"), "--no-systemd", "--no-apt",
             "--course", course, "--lecturer", lecturer, "--authenticator", "dummy", "--group", group,
             "--prefix", str(ENV), "--config-dir", str(base / "etc"), "--state-dir", str(base / "state"),
             "--exchange", str(base / "srv" / "exchange"), "--bind-url", f"http://127.0.0.1:{ports[0]}",
@@ -233,6 +256,7 @@ def installation(base: Path, course: str, lecturer: str, students: list[str], gr
     failed = False
     t0 = time.perf_counter()
     try:
+        checkout_copy(base / "src")
         argv = setup_args(base, course, lecturer, group, gradebook, pg)
         done = setup_sh(argv)
         if done.returncode != 0:
@@ -279,5 +303,6 @@ def installation(base: Path, course: str, lecturer: str, students: list[str], gr
         for name in made:
             accounts.remove_account(name, accounts.STAFF_MARK if name not in students else accounts.DEMO_MARK)
         accounts.remove_group(group)
+        accounts.remove_group(lockdown.staff_group(group))
         if left and not failed:
             raise HarnessError(f"user processes left running after the hub stopped: {left}")

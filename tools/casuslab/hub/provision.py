@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from casuslab.hub import accounts, gradebook
+from casuslab.hub import accounts, gradebook, lockdown
 from casuslab.hub.settings import Course, Settings, SettingsError, from_args, merge, parser
 from casuslab.lab import student_config
 
@@ -86,6 +86,8 @@ def plan(argv: list[str]) -> tuple[Settings, Path, object]:
         if c.mode == "service" and not c.service_port:
             c.service_port = next(p for p in range(9001, 9999) if p not in used)
             used.add(c.service_port)
+    lockdown.outside_checkout(repo, {"--prefix": merged.prefix, "--exchange": merged.exchange,
+                                     "--config-dir": merged.config_dir, "--state-dir": merged.state_dir})
     if not Path(args.python).is_file():
         raise SetupError(f"--python {args.python} does not exist (apt-get install python3 python3-venv)")
     for what, path in (("--python", Path(os.path.realpath(args.python))), ("--prefix", Path(merged.prefix))):
@@ -151,6 +153,7 @@ def shared_environment(settings: Settings, repo: Path, python: str) -> None:
     site = Path(run([str(prefix / "bin" / "python"), "-c",
                      "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip())
     _write(site / "casuslab-fast-start.pth", FAST_START)
+    lockdown.check_package(site / "casuslab")  # every student reads it: no answer keys in it
     probe = subprocess.run(
         ["runuser", "-u", "nobody", "--", str(prefix / "bin" / "python"), "-c",
          "import casuslab.student, jupyterhub, jupyter_server"],
@@ -185,11 +188,12 @@ def _set_key(path: Path, pattern: str, line: str) -> None:
 
 
 def exchange(settings: Settings) -> None:
-    ex = Path(settings.exchange)
-    ex.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
-    ex.mkdir(exist_ok=True)
-    os.chown(ex, 0, 0)
-    os.chmod(ex, 0o1777)
+    """The exchange (1777) and each course's folder in it, owned by the course owner (issue 9)."""
+    lockdown.exchange_root(Path(settings.exchange))
+    for course in settings.courses:
+        moved = lockdown.course_exchange(Path(settings.exchange), course.id, course.owner)
+        if moved:
+            say(moved)
 
 
 def jupyter_environment(settings: Settings) -> None:
@@ -372,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
         shared_environment(settings, repo, args.python)
         private_home_defaults()
         course_accounts(settings)
+        staff = lockdown.protect_source(repo, settings.group, settings.accounts())  # issue 9
+        say(f"{repo} (scenarios, keys, course) is closed to students: group {staff}, mode 0750")
         exchange(settings)
         hub_files(settings, repo)
         settings.save()  # before the Jupyter config, which reads it
@@ -389,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{settings.prefix}/bin/jupyterhub -f {settings.config_dir}/jupyterhub_config.py")
         say("done")
         return 0
-    except (SetupError, SettingsError, accounts.AccountError, gradebook.GradebookError) as exc:
+    except (SetupError, SettingsError, accounts.AccountError, gradebook.GradebookError,
+            lockdown.LockdownError) as exc:
         print(f"setup: refused: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
