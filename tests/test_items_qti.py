@@ -9,7 +9,6 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 from itertools import chain, combinations, permutations
-from pathlib import Path
 
 import pytest
 import xmlschema
