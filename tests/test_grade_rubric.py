@@ -211,6 +211,7 @@ def test_wildcards_still_reach_their_own_words(cue, text, found):
     ("noteer*", "In het dossier noteer ik niets.", "noteer ik niets"),
     ("politie", "Ik bel niet meteen de\npolitie.", "niet meteen de\npolitie"),  # a wrapped line is one clause
     ("toestemming", "Met niemand deel ik toestemming.", "niemand deel ik toestemming"),
+    ("school", "Ik bel niet de politie en niet de school.", "niet de school"),  # two negations, no double one
 ])
 def test_negation_across_the_clause(cue, text, negated):
     m = match_cue(cue, text)

@@ -55,6 +55,7 @@ _FR_NE = frozenset({"ne", "n'"})
 _FR_AFTER_NE = frozenset({"plus", "personne"})
 # negators that may follow what they negate ("de politie bel ik niet")
 _TRAILING_NEGATORS = frozenset({"niet", "niets", "nooit", "nergens"})
+_WITHOUT = frozenset({"zonder", "sans", "without"})
 _COORDINATORS = frozenset({"en", "of", "et", "ou", "and", "or"})
 _ALL_NEGATORS = frozenset().union(*NEGATORS.values()) | _FR_NE
 # words (besides punctuation) that end the clause a negation reaches
@@ -285,8 +286,11 @@ def _negation(text: str, words: list[tuple[str, int, int]], i: int, n: int, lang
     start, end = _clause(text, words, i, n)
     for j in range(i - 1, max(start, i - NEGATION_WINDOW) - 1, -1):
         if _is_negator(words, j, lang, start):
-            if any(_is_negator(words, k, lang, start) for k in range(max(start, j - 2 * NEGATION_WINDOW), j)):
-                return None  # "niet zonder toestemming", "niets met zijn ouders zonder toestemming"
+            # a negated negation is none: "niet zonder toestemming" (adjacent), and a "zonder"
+            # after an earlier negator in the clause ("niets met zijn ouders zonder toestemming")
+            reach = 2 * NEGATION_WINDOW if words[j][0] in _WITHOUT else 1
+            if any(_is_negator(words, k, lang, start) for k in range(max(start, j - reach), j)):
+                return None
             return j, i + n - 1
     for j in range(i + n, min(end, i + n + TRAILING_WINDOW)):
         if words[j][0] in _COORDINATORS:
