@@ -105,10 +105,10 @@ def test_submission_owner(tmp_path):
         (folder / "n.ipynb").write_text("{}")
     assert check_submission_owner(genuine, me) is None
     problem = check_submission_owner(forged, other)
-    assert problem and f"claims to be by {other}" in problem and me in problem
+    assert problem and f"zegt van {other} te zijn" in problem and me in problem
     link = inbound / f"{me}+a1+2026-01-03 10:00:00.000000 UTC+x3"
     link.symlink_to(genuine)
-    assert "symbolic link" in check_submission_owner(link, me)
+    assert "symbolische link" in check_submission_owner(link, me)
     latest, refused = genuine_latest(scan_inbound(inbound, "a1"))
     assert latest[me].path == genuine and {r.path for r in refused} == {forged, link}
     if os.geteuid() == 0:  # a file slipped into a genuine folder by someone else

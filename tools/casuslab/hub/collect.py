@@ -60,7 +60,7 @@ class OwnerCheckedCollect(ExchangeCollect):
             problem = check_submission_owner(path, record["username"]) if self.checking else None
             if problem:
                 self.refused.append((record["username"], path, problem))
-                self.log.error("REFUSED submission (not the student's own): %s", problem)
+                self.log.error("GEWEIGERD (niet de eigen inzending van de student): %s", problem)
                 self.log.warning(safecopy.Skip(record["username"], os.path.basename(path),
                                                f"geweigerd, niet de eigen inzending: {problem}").to_log())
             else:

@@ -25,7 +25,7 @@ def _owner(uid: int) -> str:
 
 
 def check_submission_owner(path: str | os.PathLike, student: str) -> str | None:
-    """Return why ``path`` is not a genuine submission by ``student``, or None when it is.
+    """Return why ``path`` is not a genuine submission by ``student`` (Dutch, for the lecturer), or None.
 
     Genuine: a real folder (not a link) owned by ``student``, holding only files and
     folders owned by ``student`` and no symbolic links.
@@ -34,14 +34,14 @@ def check_submission_owner(path: str | os.PathLike, student: str) -> str | None:
     try:
         st = os.lstat(path)
     except OSError as exc:
-        return f"{path.name}: cannot be read ({exc.strerror})"
+        return f"{path.name}: kan niet gelezen worden ({exc.strerror})"
     if stat.S_ISLNK(st.st_mode):
-        return f"{path.name}: is a symbolic link, not a submission folder"
+        return f"{path.name}: is een symbolische link, geen inzendingsmap"
     if not stat.S_ISDIR(st.st_mode):
-        return f"{path.name}: is not a folder"
+        return f"{path.name}: is geen map"
     owner = _owner(st.st_uid)
     if owner != student:
-        return f"{path.name}: claims to be by {student}, but the folder belongs to {owner}"
+        return f"{path.name}: zegt van {student} te zijn, maar de map is van {owner}"
     for root, dirs, files in os.walk(path, followlinks=False):
         for name in dirs + files:
             entry = Path(root) / name
@@ -51,10 +51,10 @@ def check_submission_owner(path: str | os.PathLike, student: str) -> str | None:
                 continue
             rel = entry.relative_to(path)
             if stat.S_ISLNK(est.st_mode):
-                return f"{path.name}: contains a symbolic link {rel}"
+                return f"{path.name}: bevat een symbolische link {rel}"
             entry_owner = _owner(est.st_uid)
             if entry_owner != student:
-                return f"{path.name}: contains {rel}, which belongs to {entry_owner}, not {student}"
+                return f"{path.name}: bevat {rel}, van {entry_owner}, niet van {student}"
     return None
 
 

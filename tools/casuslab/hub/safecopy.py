@@ -240,7 +240,7 @@ def print_collect_report(log: str, console=None) -> list[Skip]:
     console = console or Console(stderr=True, highlight=False)
     for line in log.splitlines():
         if any(level in line for level in ("| WARNING]", "| ERROR]", "| CRITICAL]")) \
-                and SKIP_MARK not in line and "REFUSED" not in line:
+                and SKIP_MARK not in line and "GEWEIGERD (" not in line:
             console.print(Text(_printable(line)))
     skips = Skip.from_log(log)
     if skips:
