@@ -187,10 +187,16 @@ def collect(course: Any, assignment: str) -> Cohort:
     from casuslab.grade.plan import load_plan
     from casuslab.grade.result import build_results
 
-    with course.gradebook() as gb:
-        plans = load_plan(gb, assignment, course.folder("source", ".", assignment))
-        rows = _rows(gb, assignment)
-        results = {r.student: r for r in build_results(gb, course, assignment, plans) if r.submitted}
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        with course.gradebook() as gb:
+            plans = load_plan(gb, assignment, course.folder("source", ".", assignment))
+            rows = _rows(gb, assignment)
+            results = {r.student: r for r in build_results(gb, course, assignment, plans) if r.submitted}
+    except SQLAlchemyError as exc:  # a damaged or foreign database file
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise GradingError(f"het gradebook kan niet gelezen worden ({course.db_url}): {reason}") from exc
     scenarios, items = build_items(plans)
     students = {sid: StudentRecord(sid, first or "", last or "") for sid, first, last in rows["students"]}
     submitted_here = set(submitted_students(course, assignment))
