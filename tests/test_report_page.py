@@ -1,0 +1,43 @@
+"""The class report page from a hand-built cohort (no nbgrader): escaping, no URLs, flags, empty cohorts."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from casuslab.report.collect import Cohort, Scenario, StudentRecord
+from casuslab.report.page import render
+from test_report_stats import SINGLE, _cohort
+
+HOSTILE = '<img src=x onerror=alert(1)>'
+
+
+def test_every_text_is_escaped_and_nothing_points_outside():
+    cohort = _cohort()
+    cohort.students[0].first_name = HOSTILE
+    question = copy.deepcopy(SINGLE)
+    question["options"][0]["text"] = '<script>alert("optie")</script>'
+    cohort.items[0].question = question
+    cohort.items[0].prompt = "<b>vraag</b> & meer"
+    text = render(cohort)
+    assert HOSTILE not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert "<script" not in text and "&lt;script&gt;alert(&quot;optie&quot;)&lt;/script&gt;" in text
+    assert "<b>vraag</b>" not in text and "&lt;b&gt;vraag&lt;/b&gt; &amp; meer" in text
+    assert not re.search(r"https?://", text)
+    assert render(cohort) == text
+
+
+def test_flagged_items_are_marked_and_explained():
+    text = render(_cohort())
+    rows = re.findall(r'<tr class="flag">(.*?)</tr>', text)
+    assert len(rows) == 1 and "casus/a" in rows[0] and "onderscheidt zwak: E &lt; 15 %" in rows[0]
+    assert "9,1" in rows[0] and "6,8" in rows[0] and "60,0" in rows[0]   # E, D and F of item A, Dutch notation
+
+
+def test_a_cohort_without_submissions_still_gives_a_page():
+    spec = {"id": "casus", "title": "Casus", "stages": [{"id": "een", "questions": [SINGLE]}]}
+    cohort = Cohort("leeg", None, [Scenario("casus", "casus", "Casus", spec, 1.0)], [],
+                    [StudentRecord("s1", "Ann", "Peeters")])
+    text = render(cohort)
+    assert "Nog geen beoordeelde inzendingen." in text and "niet ingediend" in text
+    assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
