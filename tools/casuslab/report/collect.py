@@ -152,7 +152,7 @@ def build_items(plans: list) -> tuple[list[Scenario], list[Item]]:
 
 
 def _rows(gb: Any, assignment: str) -> dict:
-    """Everything the report needs from the gradebook, as plain tuples."""
+    """Due date, students, submission times and lecturers' comments, as plain tuples (scores: grade.result)."""
     from nbgrader.api import (Assignment, BaseCell, Comment, Notebook, Student, SubmittedAssignment,
                               SubmittedNotebook)
 
@@ -163,21 +163,19 @@ def _rows(gb: Any, assignment: str) -> dict:
                            f"voer eerst `casuslab assign {assignment}` uit")
     aid, duedate = found
 
-    def per_cell(*columns, table=Comment):
-        return (db.query(SubmittedAssignment.student_id, Notebook.name, BaseCell.name, *columns)
-                .select_from(table)
-                .join(SubmittedNotebook, table.notebook_id == SubmittedNotebook.id)
+    comments = (db.query(SubmittedAssignment.student_id, Notebook.name, BaseCell.name, Comment.manual_comment)
+                .select_from(Comment)
+                .join(SubmittedNotebook, Comment.notebook_id == SubmittedNotebook.id)
                 .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
                 .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
-                .join(BaseCell, table.cell_id == BaseCell.id)
+                .join(BaseCell, Comment.cell_id == BaseCell.id)
                 .filter(SubmittedAssignment.assignment_id == aid).all())
-
     return {
         "duedate": duedate,
         "students": db.query(Student.id, Student.first_name, Student.last_name).all(),
         "submissions": db.query(SubmittedAssignment.student_id, SubmittedAssignment.timestamp,
                                 SubmittedAssignment.extension).filter(SubmittedAssignment.assignment_id == aid).all(),
-        "comments": per_cell(Comment.manual_comment),
+        "comments": comments,
     }
 
 
@@ -185,9 +183,9 @@ def collect(course: Any, assignment: str) -> Cohort:
     """The whole cohort of ``assignment`` in ``course`` (a ``casuslab.grade.course.Course``)."""
     from casuslab.grade.fast import submitted_students
     from casuslab.grade.plan import load_plan
-    from casuslab.grade.result import build_results
-
     from sqlalchemy.exc import SQLAlchemyError
+
+    from casuslab.grade.result import build_results
 
     try:
         with course.gradebook() as gb:
