@@ -61,8 +61,10 @@ class OwnerCheckedCollect(ExchangeCollect):
             if problem:
                 self.refused.append((record["username"], path, problem))
                 self.log.error("GEWEIGERD (niet de eigen inzending van de student): %s", problem)
-                self.log.warning(safecopy.Skip(record["username"], os.path.basename(path),
-                                               f"geweigerd, niet de eigen inzending: {problem}").to_log())
+                name = os.path.basename(path)
+                reason = problem[len(name) + 2:] if problem.startswith(name + ": ") else problem
+                self.log.warning(safecopy.Skip(record["username"], name,
+                                               f"geweigerd, niet de eigen inzending: {reason}").to_log())
             else:
                 records.append(record)
         usergroups = groupby(records, lambda item: item["username"])

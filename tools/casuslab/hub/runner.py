@@ -153,7 +153,10 @@ class Hub:
         waiting = list(users)
         while waiting and time.monotonic() < deadline:
             for user in list(waiting):
-                info = self.api("GET", f"/users/{user}").json() or {}
+                r = self.api("GET", f"/users/{user}")
+                if r.status in (502, 503, 504):  # the proxy gave up on a hub busy spawning (a loaded machine)
+                    continue
+                info = r.json() or {}
                 server = (info.get("servers") or {}).get("")
                 if server and server.get("ready"):
                     waiting.remove(user)
