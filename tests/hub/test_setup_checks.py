@@ -235,10 +235,14 @@ def test_the_checkout_is_closed_and_the_package_holds_no_key(tmp_path):
     package = tmp_path / "casuslab"
     (package / "i18n").mkdir(parents=True)
     (package / "i18n" / "x.json").write_text('{"label": "correct"}')
+    (package / "schema.json").write_text('{"properties": {"correct": {"type": "boolean"}, '
+                                         '"model_answer": {"type": "string"}}}')  # names the fields only
     assert lockdown.answer_keys_in(package) == []
     (package / "data").mkdir()
     (package / "data" / "case.yaml").write_text("options:\n  - id: a\n    correct: true\n")
-    assert lockdown.answer_keys_in(package) == [str(package / "data" / "case.yaml")]
+    (package / "data" / "spec.json").write_text('{"q": {"model_answer": "Ik zwijg."}}')
+    assert lockdown.answer_keys_in(package) == [str(package / "data" / "case.yaml"),
+                                                str(package / "data" / "spec.json")]
     installed = Path(__import__("casuslab").__file__).parent
     assert lockdown.answer_keys_in(installed) == []  # what pip installs from tools/casuslab
 

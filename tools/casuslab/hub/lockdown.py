@@ -33,7 +33,9 @@ FEEDBACK_MODE = 0o711
 EXCHANGE_MODE = 0o1777  # sticky: nobody removes or renames another's folder
 SOURCE_MODE = 0o750
 
-_KEY = re.compile(r"^\s*-?\s*(correct|model_answer|evidence)\s*:|\"(correct|model_answer|evidence)\"\s*:", re.M)
+# an answer key: an option marked correct, a model answer (YAML or JSON); a schema naming the fields is none
+_KEY = re.compile(r"^\s*-?\s*correct:\s*true\b|^\s*model_answer:\s*\S|\"correct\"\s*:\s*true\b"
+                  r"|\"model_answer\"\s*:\s*\"", re.M)
 
 
 class LockdownError(Exception):
