@@ -8,6 +8,8 @@ cannot disagree. Nothing malformed raises: it scores 0 with status ``invalid``.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -98,20 +100,28 @@ def score_question(question: dict, value: Any) -> tuple[float | None, str]:
 def read_answers(path: Path | str) -> tuple[dict | None, str | None]:
     """Read an answers file without ever raising: (document, None) or (None, error message)."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
+    try:  # O_NONBLOCK: opening a FIFO must not wait for a writer; only a regular file is read
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         return None, "no answers file"
     except OSError as exc:
         return None, f"cannot read the answers file: {exc.strerror}"
-    if size > MAX_ANSWERS_BYTES:
-        return None, f"the answers file is too large ({size} bytes)"
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))  # a BOM (Windows editors) is accepted
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        return None, f"the answers file is not valid JSON ({exc})"
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return None, "cannot read the answers file: not a regular file"
+            if info.st_size > MAX_ANSWERS_BYTES:
+                return None, f"the answers file is too large ({info.st_size} bytes)"
+            data = fh.read(MAX_ANSWERS_BYTES + 1)
     except OSError as exc:
         return None, f"cannot read the answers file: {exc.strerror}"
+    if len(data) > MAX_ANSWERS_BYTES:
+        return None, f"the answers file is too large (more than {MAX_ANSWERS_BYTES} bytes)"
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))  # a BOM (Windows editors) is accepted
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return None, f"the answers file is not valid JSON ({exc})"
     return doc, None
 
 

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,56 +82,6 @@ class GradeRun:
     open_answers: list[OpenAnswer] = field(default_factory=list)
     seconds: float = 0.0
     sheet: Path | None = None
-
-
-class Out:
-    """The student's ``autograded/`` folder, reused rather than removed (rmdir is slow on some file systems).
-
-    Files are overwritten (nbgrader leaves them read-only: unlink and retry); whatever was
-    there before and is not written again is removed by ``finish``.
-    """
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        if folder.is_symlink() or folder.is_file():
-            folder.unlink()
-        if folder.is_dir():
-            self.before = set(os.listdir(folder))
-        else:
-            folder.mkdir(parents=True)
-            self.before = set()
-        self.written: set[str] = set()
-
-    def _target(self, rel: str) -> Path:
-        path = self.folder / rel
-        self.written.add(Path(rel).parts[0])
-        if len(Path(rel).parts) > 1:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        return path
-
-    def write(self, rel: str, data: bytes) -> None:
-        path = self._target(rel)
-        try:
-            path.write_bytes(data)
-        except PermissionError:
-            path.unlink()
-            path.write_bytes(data)
-
-    def copy(self, src: Path, rel: str) -> None:
-        path = self._target(rel)
-        try:
-            shutil.copyfile(src, path)
-        except PermissionError:
-            path.unlink()
-            shutil.copyfile(src, path)
-
-    def finish(self) -> None:
-        for name in self.before - self.written:
-            path = self.folder / name
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            else:
-                path.unlink(missing_ok=True)
 
 
 # -- reading one submission -------------------------------------------------------------------
@@ -205,7 +153,7 @@ def _autograde_score(cell: dict, points: float) -> float:
 
 
 def grade_notebook(plan: NotebookPlan, folder: Path, student: str, template: dict, run: GradeRun,
-                   out: Out) -> NotebookResult:
+                   out: intake.Out) -> NotebookResult:
     """Score one submitted notebook and write its autograded copy."""
     path = folder / f"{plan.name}.ipynb"
     if not path.is_file():
@@ -278,13 +226,22 @@ def _note_invalid(plan: NotebookPlan, cells: list, student: str, doc: dict, run:
 
 
 def _collect_open(plan: NotebookPlan, student: str, doc: Any, error: str | None, run: GradeRun) -> None:
+    from casuslab import paths
+    from casuslab.grade.result import NOT_REACHED
+
+    readable = not error and isinstance(doc, dict) and isinstance(doc.get("answers"), dict)
+    key = plan.shared_key
+    on_path = set(paths.student_path(dict(key), doc["answers"])) if readable and key is not None else None
     for cell in plan.grade_cells:
         if cell.kind != "open":
             continue
         question = cell.data if isinstance(cell.data, dict) else {"id": cell.qid, "rubric": cell.data or []}
         value = None
         status = "unanswered"
-        if not error and isinstance(doc, dict) and isinstance(doc.get("answers"), dict):
+        stage = grading.find_question(key, cell.qid)[0] if on_path is not None else None
+        if stage is not None and stage.get("id") not in on_path:
+            status = NOT_REACHED
+        elif readable:
             value = doc["answers"].get(cell.qid)
             if isinstance(value, str) and value.strip():
                 status = "answered"
@@ -297,7 +254,7 @@ def _collect_open(plan: NotebookPlan, student: str, doc: Any, error: str | None,
         run.open_answers.append(OpenAnswer(student, plan.name, cell.qid, value, question, status))
 
 
-def _copy_files(folder: Path, out: Out, timestamp_text: str | None, source_files: list[tuple[Path, str]]) -> None:
+def _copy_files(folder: Path, out: intake.Out, timestamp_text: str | None, source_files: list[tuple[Path, str]]) -> None:
     for name in ("submission_secret.txt",):
         src = folder / name
         if src.is_file() and not src.is_symlink() and src.stat().st_size < 10_000:
@@ -359,7 +316,7 @@ def prepare_student(course: Course, assignment: str, student: str, plans: list[N
         run.problems.append(Problem(student, "", "geen enkel notebook ingediend",
                                     "niet beoordeeld (niet in het gradebook, zoals bij nbgrader autograde)", False))
         return None
-    out = Out(course.folder("autograded", student, assignment))
+    out = intake.Out(course.folder("autograded", student, assignment))
     for plan in plans:
         result.notebooks.append(grade_notebook(plan, folder, student, templates[plan.name], run, out))
     _copy_files(folder, out, stamp_text, source_files)

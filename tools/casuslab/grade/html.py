@@ -56,7 +56,7 @@ def marked(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
 
 
 def points(value: Any) -> str:
-    """2.0 -> '2', 1.5 -> '1,5'; None -> '-'."""
-    if value is None:
-        return "-"
-    return f"{round(float(value), 2):g}".replace(".", ",")
+    """2.0 -> '2', 1.5 -> '1,5', 10.255 -> '10,26' (exact half-up, casuslab.grade.result); None -> '-'."""
+    from casuslab.grade.result import format_points
+
+    return "-" if value is None else format_points(value)

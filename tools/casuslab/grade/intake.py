@@ -33,9 +33,10 @@ import copy
 import datetime as dt
 import os
 import re
+import shutil
 import stat
 from pathlib import Path
-from typing import Any
+
 
 TOLERANCE = dt.timedelta(seconds=60)
 MAX_STAMP_BYTES = 200
@@ -79,6 +80,56 @@ def student_folders(base: Path, assignment: str) -> tuple[list[str], list[tuple[
 def shown_name(name: str) -> str:
     """A folder name as the problems table shows it (control characters visible)."""
     return name.encode("unicode_escape").decode("ascii")[:60]
+
+
+class Out:
+    """The student's ``autograded/`` folder, reused rather than removed (rmdir is slow on some file systems).
+
+    Files are overwritten (nbgrader leaves them read-only: unlink and retry); whatever was
+    there before and is not written again is removed by ``finish``.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        if folder.is_symlink() or folder.is_file():
+            folder.unlink()
+        if folder.is_dir():
+            self.before = set(os.listdir(folder))
+        else:
+            folder.mkdir(parents=True)
+            self.before = set()
+        self.written: set[str] = set()
+
+    def _target(self, rel: str) -> Path:
+        path = self.folder / rel
+        self.written.add(Path(rel).parts[0])
+        if len(Path(rel).parts) > 1:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def write(self, rel: str, data: bytes) -> None:
+        path = self._target(rel)
+        try:
+            path.write_bytes(data)
+        except PermissionError:
+            path.unlink()
+            path.write_bytes(data)
+
+    def copy(self, src: Path, rel: str) -> None:
+        path = self._target(rel)
+        try:
+            shutil.copyfile(src, path)
+        except PermissionError:
+            path.unlink()
+            shutil.copyfile(src, path)
+
+    def finish(self) -> None:
+        for name in self.before - self.written:
+            path = self.folder / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
 
 
 # -- the submission time ----------------------------------------------------------------------

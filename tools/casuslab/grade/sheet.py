@@ -15,6 +15,7 @@ from typing import Any
 from casuslab import rubric
 from casuslab.grade.comments import load_comments
 from casuslab.grade.html import esc, marked, page
+from casuslab.grade.result import STATUS_NL
 
 
 def _levels_table(question: dict) -> str:
@@ -90,7 +91,7 @@ def render_sheet(assignment: str, open_answers: list[Any], comments: list, warni
         for a in sorted(answered, key=lambda a: a.student):
             parts.append(answer_block(a.student, a.text, question))
         if others:
-            listed = ", ".join(f"{esc(a.student)} ({'ongeldig' if a.status == 'invalid' else 'leeg'})"
+            listed = ", ".join(f"{esc(a.student)} ({esc(STATUS_NL.get(a.status) or 'leeg')})"
                                for a in sorted(others, key=lambda a: a.student))
             parts.append(f"<p class=muted>Geen antwoord: {listed}</p>")
     parts.append("<h2>Opmerkingenbank van de cursus</h2>")
