@@ -13,17 +13,19 @@ pytestmark = pytest.mark.nbgrader
 
 HOSTILE = '<img src=x onerror=alert(1)>'
 PROFILES = [("correct", None), ("wrong", None), ("partial", None), ("random", None), ("random", "corrupt"),
-            ("empty", None)]
+            ("empty", None), ("correct", "missing-notebook")]
 OVERLEG = ("telefoon", "overleg", "dagvaarding")
 KLACHT = ("telefoon", "klacht", "dagvaarding")
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """st0..st5 (st1 a day late, st4 a corrupt answers file), 'afwezig' never submitted; st0's open answer scored."""
+    """Two notebooks (SID and its copy SECOND); st0..st6 (st1 a day late, st4 corrupt answers files, st6
+    without the first notebook), 'afwezig' never submitted, 'nagekomen' collected after grading; st0's open
+    answer in SID scored."""
     base = tmp_path_factory.mktemp("report")
-    course = kit.assigned_course(base)
-    kit.cohort(course, PROFILES, late=(1,))
+    course = kit.assigned_course(base, second=True)
+    kit.cohort(course, PROFILES, late=(1,), sids=(kit.SID, kit.SECOND))
     answers = course / "submitted" / "st2" / kit.ASSIGNMENT / f"{kit.SID}.answers.json"
     doc = json.loads(answers.read_text(encoding="utf-8"))
     moments = ["2026-12-01T10:00:00+01:00", "2026-12-01T10:20:00+01:00"]
@@ -32,6 +34,7 @@ def graded(tmp_path_factory):
     done = kit.casuslab("grade", kit.ASSIGNMENT, "--course", str(course), cwd=base)
     assert done.returncode == 0, done.stdout + done.stderr
     kit.set_manual(course, "st0", "task-motivering", 5, "zwijgrecht=2; afweging=2; kader=1\nGoed.")
+    (course / "submitted" / "nagekomen" / kit.ASSIGNMENT).mkdir(parents=True)  # collected after grading
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", kit.COURSE_ID) as gb:
@@ -55,14 +58,19 @@ def _student(cohort, sid):
 def test_statuses_paths_and_totals_from_the_gradebook_and_answers(cohort):
     statuses = {s.id: s.status for s in cohort.students}
     assert statuses == {"st0": "op tijd", "st1": "te laat", "st2": "op tijd", "st3": "op tijd", "st4": "op tijd",
-                        "st5": "op tijd", "afwezig": "niet ingediend"}
+                        "st5": "op tijd", "st6": "op tijd", "afwezig": "niet ingediend",
+                        "nagekomen": "niet beoordeeld"}
     assert _student(cohort, "st1").seconds_late == 24 * 3600
     assert _student(cohort, "st0").paths[kit.SID] == OVERLEG       # correct: option b leads to the team meeting
     assert _student(cohort, "st1").paths[kit.SID] == KLACHT        # wrong: option a leads to the complaint
     assert _student(cohort, "st5").paths[kit.SID] == KLACHT        # no answer: the next stage in the file
     assert _student(cohort, "st4").paths[kit.SID] is None          # corrupt answers file: path unknown
+    assert _student(cohort, "st6").paths[kit.SID] is None          # no notebook: every cell 0, path unknown
+    assert _student(cohort, "st6").paths[kit.SECOND] == OVERLEG    # ... but its other notebook counts
+    assert not any(key.startswith(kit.SID + "/") for key in _student(cohort, "st6").reached)
     best = _student(cohort, "st0")
-    assert best.maximum == 13.0 and best.total == 13.0 and best.on20 == 20.0  # 8 closed points + 5 by the lecturer
+    # per notebook 13 on a path: SID 8 closed points + 5 by the lecturer, SECOND 8 closed (its open answer pending)
+    assert best.maximum == 26.0 and best.total == 21.0 and best.on20 == pytest.approx(20 * 21 / 26, abs=1e-4)
     assert _student(cohort, "st2").seconds[kit.SID] == 20 * 60
     assert _student(cohort, "st0").levels[f"{kit.SID}/motivering"] == {
         "zwijgrecht": (2, "docent"), "afweging": (2, "docent"), "kader": (1, "docent")}
@@ -71,12 +79,14 @@ def test_statuses_paths_and_totals_from_the_gradebook_and_answers(cohort):
 def test_items_off_the_path_are_not_reached_and_not_counted(cohort):
     from casuslab.report import analysis
 
-    rows = {row.item.qid: row for row in analysis.item_rows(cohort)}
+    rows = {row.item.qid: row for row in analysis.item_rows(cohort) if row.item.notebook == kit.SID}
+    second = {row.item.qid: row for row in analysis.item_rows(cohort) if row.item.notebook == kit.SECOND}
     on_klacht = {s.id for s in cohort.submitted if s.paths[kit.SID] == KLACHT}
     assert {"st1", "st5"} <= on_klacht and "st0" not in on_klacht
     assert rows["herstel"].reached == len(on_klacht) == rows["herstel"].stats.n
     assert rows["stappen"].reached == sum(1 for s in cohort.submitted if s.paths[kit.SID] == OVERLEG)
-    assert rows["reactie"].reached == 5                                 # everyone but the corrupt file
+    assert rows["reactie"].reached == 5                     # everyone but the corrupt file and the missing notebook
+    assert second["reactie"].reached == 6                   # st6 submitted this notebook
     # st0 scored by the lecturer, st5 left it blank (unanswered: 0); st1-st3 wrote text nobody scored yet
     assert rows["motivering"].pending == 3 and rows["motivering"].stats.n == 2
     assert sum(o.count for o in rows["reactie"].options) == 5

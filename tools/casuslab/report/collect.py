@@ -6,8 +6,9 @@
   still awaits the lecturer has no score yet (``None``).
 - Whether a student *reached* an item, what they answered, their path and their time on
   task come from their answers file (``autograded/``, else ``submitted/``), read with the
-  graders' own reader: a missing or unusable file leaves the path unknown, and none of
-  that student's items of that scenario count in the item statistics.
+  graders' own reader: a missing or unusable file, or a submission without the notebook
+  (scored 0 on every cell, as nbgrader does), leaves the path unknown, and none of that
+  student's items of that scenario count in the item statistics.
 - The scenario (graph, keys, option texts, rubric) is the one that was graded: the key
   stored in the gradebook's grading cells, with the texts of ``source/<a>/<s>.case.json``
   and the rubric of the open-answer cells.
@@ -238,7 +239,9 @@ def _read_answers(course: Any, assignment: str, record: StudentRecord, scenario:
         folder = course.folder("submitted", record.id, assignment)
     doc, error = read_document(folder, scenario.scenario)
     spec = scenario.spec
-    if error or scoring.check_document(spec, doc):
+    notebook = course.folder("submitted", record.id, assignment) / f"{scenario.notebook}.ipynb"
+    # without the notebook nbgrader scores every cell 0, whatever the answers file says: path unknown
+    if error or scoring.check_document(spec, doc) or not notebook.is_file():
         record.paths[scenario.notebook] = None
         record.seconds[scenario.notebook] = None
         return

@@ -175,7 +175,7 @@ def _paths(cohort: Cohort) -> str:
         labels = [" → ".join(p) for p, _ in report.paths]
         values = [n for _, n in report.paths]
         if report.unknown:
-            labels.append("onbekend (geen leesbaar antwoordbestand)")
+            labels.append("onbekend (geen notebook of geen leesbaar antwoordbestand)")
             values.append(report.unknown)
         summary = "; ".join(f"{label}: {n}" for label, n in zip(labels, values))
         parts.append(plots.bars(f"paths-{scenario.notebook}", f"Aantal studenten per pad door {scenario.title}: "
