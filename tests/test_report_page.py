@@ -41,3 +41,10 @@ def test_a_cohort_without_submissions_still_gives_a_page():
     text = render(cohort)
     assert "Nog geen beoordeelde inzendingen." in text and "niet ingediend" in text
     assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
+
+
+def test_numbers_are_dutch_and_rounded_half_up_like_the_other_outputs():
+    from casuslab.report.page import num
+
+    assert [num(12.25), num(0.125, 2), num(-2.15), num(-0.04), num(60), num(2.5, 0), num(None)] == [
+        "12,3", "0,13", "-2,2", "0,0", "60,0", "3", "–"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from casuslab.grade.result import format_number, format_points
+from casuslab.grade.result import format_number, format_points, to_decimal
 from casuslab.report import analysis, plots, stats
 from casuslab.report.collect import Cohort
 
@@ -39,11 +39,11 @@ def esc(value: Any) -> str:
 
 
 def num(value: float | None, decimals: int = 1) -> str:
-    """Dutch notation: 12.5 -> '12,5'; None -> '–'."""
+    """Dutch notation, rounded half-up like every casuslab output: 12.25 -> '12,3'; None -> '–'."""
     if value is None:
         return "–"
-    text = f"{value:.{decimals}f}"
-    if text.startswith("-") and float(text) == 0:
+    text = format(to_decimal(value, decimals), "f")
+    if text.startswith("-") and not text.strip("-0.,"):
         text = text[1:]
     return text.replace(".", ",")
 
