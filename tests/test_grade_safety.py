@@ -175,7 +175,6 @@ def test_feedback_and_csv_agree_on_penalty_and_mark_off_path_questions(template,
     from casuslab.grade.export import export_rows
     from casuslab.grade.feedback import write_feedback
     from casuslab.grade.plan import load_plan
-    from casuslab.grade.result import load_results
 
     course = _course(template, tmp_path, [("correct", None), ("wrong", None)])
     _grade(course)
@@ -185,12 +184,6 @@ def test_feedback_and_csv_agree_on_penalty_and_mark_off_path_questions(template,
         gb.find_grade("q-reactie", kit.SID, kit.ASSIGNMENT, "st0").extra_credit = 0.5
         gb.db.commit()
     handle = open_course(course)
-    [st0, st1] = load_results(handle, kit.ASSIGNMENT)
-    assert (st0.raw_total, st0.late_penalty, st0.total, st0.path_max) == (Decimal("13.5"), Decimal("2.75"),
-                                                                          Decimal("10.75"), Decimal(13))
-    assert st0.on_twenty(1) == Decimal("16.5") and st0.question(kit.SID, "herstel").status == "not_reached"
-    assert st1.question(kit.SID, "stappen").status == "not_reached" and st1.pending == 1
-
     write_feedback(handle, kit.ASSIGNMENT)
     page = (course / "feedback_casuslab" / "st0" / kit.ASSIGNMENT / f"{kit.SID}.html").read_text(encoding="utf-8")
     assert "Resultaat: 10,75 van 13 punten (83 %)" in page and "2,75 punt(en) aftrek" in page
@@ -205,6 +198,14 @@ def test_feedback_and_csv_agree_on_penalty_and_mark_off_path_questions(template,
     assert table["st0"][f"{kit.SID}/herstel"] == "niet bereikt"
     assert table["st1"][f"{kit.SID}/stappen"] == "niet bereikt" and table["st1"][f"{kit.SID}/herstel"] == "0"
 
+    from casuslab.grade.result import load_results
+
+    [st0, st1] = load_results(handle, kit.ASSIGNMENT)
+    assert (st0.raw_total, st0.late_penalty, st0.total, st0.path_max) == (Decimal("13.5"), Decimal("2.75"),
+                                                                          Decimal("10.75"), Decimal(13))
+    assert st0.on_twenty(1) == Decimal("16.5") and st0.question(kit.SID, "herstel").status == "not_reached"
+    assert st1.question(kit.SID, "stappen").status == "not_reached" and st1.pending == 1
+
     # contract §4: `casuslab score --json` keeps reporting off-path questions unanswered with 0
     answers = _folder(course, "st0") / f"{kit.SID}.answers.json"
     done = kit.casuslab("score", str(kit.DATA / f"{kit.SID}.yaml"), str(answers), "--json", cwd=tmp_path)
@@ -214,10 +215,11 @@ def test_feedback_and_csv_agree_on_penalty_and_mark_off_path_questions(template,
 def test_amounts_are_rounded_half_up_exactly():
     from casuslab.grade.export import number
     from casuslab.grade.html import points
-    from casuslab.grade.result import QuestionResult, SubmissionResult, format_points, to_decimal
 
     assert number(10.25, 1) == "10,3" and number(1.005) == "1,01" and number(2.5, 0) == "3"
     assert points(2.675) == "2,68" and points(None) == "-" and points(2.0) == "2"
+    from casuslab.grade.result import QuestionResult, SubmissionResult, format_points, to_decimal
+
     assert format_points(Decimal("10.25")) == "10,25" and format_points(Decimal("2.50")) == "2,5"
     assert to_decimal(-1.005, 2) == Decimal("-1.01")
     question = QuestionResult("nb", "nb", "q", "closed", "graded", Decimal("10.25"), Decimal(20))
