@@ -97,7 +97,8 @@ def test_broken_submissions_do_not_stop_the_cohort(template, tmp_path):
     state = kit.gradebook_state(course)
     q = lambda s, cell: state[(s, kit.SID, cell)][0]  # noqa: E731
     assert q("st0", "q-reactie") == 2.0
-    assert q("st1", "q-reactie") == 2.0 and state[("st1", "timestamp")] is None   # graded, no timestamp
+    assert q("st1", "q-reactie") == 2.0                                           # graded, and its time is
+    assert state[("st1", "timestamp")] is not None and "FOUT: onleesbaar tijdstip" in flat   # the file's (an error)
     assert q("st3", "q-reactie") == 2.0                                           # extra files ignored
     for student in ("st2", "st4"):
         assert q(student, "q-reactie") == 0.0

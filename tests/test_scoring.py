@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -160,8 +161,25 @@ def test_unreadable_answers_make_every_question_invalid(example, tmp_path, conte
 
 
 def test_missing_answers_file(example, tmp_path):
-    report = run_score(example, tmp_path / "nope.json")
+    """A missing file is a typo, not an empty submission: the report, a Dutch error and exit 2 (not 0)."""
+    missing = tmp_path / "nope.json"
+    proc = subprocess.run([sys.executable, "-m", "casuslab.cli", "score", str(example), str(missing), "--json"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and f"{missing}: het antwoordbestand bestaat niet" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    report = json.loads(proc.stdout)
     assert "error" in report and len(report["questions"]) == 6
+
+
+def test_a_fifo_is_unreadable_not_a_hang(tmp_path):
+    from casuslab.scoring import read_answers
+
+    fifo = tmp_path / "answers.json"
+    os.mkfifo(fifo)
+    code = f"from casuslab.scoring import read_answers; print(read_answers({str(fifo)!r})[1])"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "cannot read the answers file: not a regular file"
+    assert read_answers(tmp_path)[1] == "cannot read the answers file: not a regular file"   # a folder
 
 
 def test_unknown_answer_ids_are_ignored(example, tmp_path):

@@ -107,10 +107,11 @@ def read_answers(path: Path | str) -> tuple[dict | None, str | None]:
     except OSError as exc:
         return None, f"cannot read the answers file: {exc.strerror}"
     try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            return None, "cannot read the answers file: not a regular file"
         with os.fdopen(fd, "rb") as fh:
-            info = os.fstat(fh.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                return None, "cannot read the answers file: not a regular file"
             if info.st_size > MAX_ANSWERS_BYTES:
                 return None, f"the answers file is too large ({info.st_size} bytes)"
             data = fh.read(MAX_ANSWERS_BYTES + 1)

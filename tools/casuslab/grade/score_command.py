@@ -3,7 +3,7 @@
 ``--json`` prints the contract's report (§4, §5) unchanged. The table reads the same report
 through ``casuslab.grade.result`` (exact half-up amounts with a decimal comma; a question off
 the student's path is shown as ``niet bereikt``). A missing answers file is the user's typo:
-a Dutch error and a non-zero exit. A file that exists but cannot be read (not JSON, a FIFO,
+a Dutch error and exit 2 (``--json`` still prints the report, every question ``invalid``). A file that exists but cannot be read (not JSON, a FIFO,
 a folder) still gives the report, every question ``invalid``, and exit 0, as the contract says.
 """
 
@@ -25,12 +25,14 @@ def load_valid_spec(path: Path) -> dict:
 
 def run_score(scenario: Path, answers: Path, as_json: bool) -> int:
     spec = load_valid_spec(scenario)
-    if not Path(answers).exists() and not Path(answers).is_symlink():
-        raise InputError("het antwoordbestand bestaat niet", Location(str(answers)))
+    missing = not Path(answers).exists() and not Path(answers).is_symlink()
     doc, error = read_answers(answers)
     report = score_document(spec, doc, error)
     if as_json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
+    if missing:  # still the report on stdout for --json, but never a silent success
+        raise InputError("het antwoordbestand bestaat niet", Location(str(answers)))
+    if as_json:
         return 0
     from rich.console import Console
     from rich.table import Table
