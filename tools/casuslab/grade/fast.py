@@ -12,7 +12,14 @@ autograde`` records, through ``nbgrader.api`` and with nbgrader's own
 - the late penalty through nbgrader's configured LateSubmissionPlugin;
 - ``autograded/<student>/<assignment>/``: the notebook with the grading cells'
   outputs, the answers file, the timestamp and the source files, so formgrader
-  and ``nbgrader generate_feedback`` work as after autograde.
+  and ``nbgrader generate_feedback`` work as after autograde. The notebook is
+  rebuilt from the released cells (types and locked sources restored, as
+  autograde's OverwriteCells does; cells the student added are dropped so
+  formgrader never renders their HTML), see ``casuslab.grade.intake``;
+- the submission time from ``timestamp.txt`` unless it was rewritten after the
+  submission, or unreadable: then the files' time, as an error row (``intake``);
+- student folders that are symlinks or have control characters in their name
+  are refused (a row in the problems table).
 
 Each submission is prepared in isolation: a broken one becomes a row in the
 problems table and the rest of the cohort is graded. The gradebook is written
@@ -172,7 +179,7 @@ def grade_notebook(plan: NotebookPlan, folder: Path, student: str, template: dic
     reports: dict = {}
     count = 0
     cells, dropped = intake.rebuild_cells(nb["cells"], template, plan.sources, plan.cell_types)
-    nb = {"cells": cells, "metadata": intake.safe_metadata(nb, template), "nbformat": template.get("nbformat", 4),
+    nb = {"cells": cells, "metadata": intake.safe_metadata(template), "nbformat": template.get("nbformat", 4),
           "nbformat_minor": template.get("nbformat_minor", 5)}
     if dropped and not why:
         run.problems.append(Problem(student, plan.name, f"{dropped} cel(len) toegevoegd of van hun nbgrader-gegevens "

@@ -37,7 +37,6 @@ import shutil
 import stat
 from pathlib import Path
 
-
 TOLERANCE = dt.timedelta(seconds=60)
 MAX_STAMP_BYTES = 200
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
@@ -274,7 +273,7 @@ def rebuild_cells(cells: list, template: dict, sources: dict[str, str], cell_typ
     return kept, dropped
 
 
-def safe_metadata(nb: dict, template: dict) -> dict:
+def safe_metadata(template: dict) -> dict:
     """The released notebook's metadata (kernelspec, casuslab), never the student's."""
     meta = copy.deepcopy(template.get("metadata") or {})
     meta.pop("widgets", None)

@@ -223,7 +223,7 @@ def _question_results(plan: Any, grades: dict, answers: dict, readable: bool) ->
             maximum = _dec(plan.task_cells.get(cell_id("task", cell.qid), cell.points))
         value = answers.get(cell.qid)
         if not readable:
-            status = INVALID if not (cell.kind == "open" and grade is None) else UNANSWERED
+            status = INVALID
         elif on_path is not None and stage is not None and stage.get("id") not in on_path:
             status = NOT_REACHED
         elif question is not None:
@@ -235,6 +235,8 @@ def _question_results(plan: Any, grades: dict, answers: dict, readable: bool) ->
         raw = None if grade is None else (grade.manual_score if manual else grade.auto_score)
         if manual and status in (MANUAL, NOT_REACHED):
             status = GRADED  # the lecturer's score decides
+        elif status == MANUAL and grade is not None and not grade.needs_manual_grade and raw is not None:
+            status = GRADED  # nbgrader scored it (a missing notebook: 0 on every cell, no manual grading)
         score = None if status in (MANUAL, NOT_REACHED) else _dec(raw) + extra
         found.append(QuestionResult(plan.name, cell.scenario, cell.qid, cell.kind, status, score, maximum, extra, manual))
     return found
