@@ -279,3 +279,17 @@ def test_score_does_not_hang_on_a_fifo_and_fails_on_a_missing_file(tmp_path):
                           capture_output=True, text=True, timeout=60, env=kit.env())
     assert done.returncode != 0 and "het antwoordbestand bestaat niet" in done.stderr
     assert str(missing) in done.stderr and "Traceback" not in done.stderr + done.stdout
+
+
+def test_a_missing_notebook_scores_zero_and_awaits_nobody(tmp_path):
+    """nbgrader gives every cell of a missing notebook 0 without manual grading: not 'nog te beoordelen'."""
+    from casuslab.grade.result import load_results
+
+    course = kit.assigned_course(tmp_path, second=True)
+    kit.cohort(course, [("correct", "missing-notebook")], sids=(kit.SID, kit.SECOND))
+    _grade(course)
+    [result] = load_results(open_course(course), kit.ASSIGNMENT)
+    missing = [q for q in result.questions if q.notebook == kit.SID]
+    assert {(q.status, q.score) for q in missing if q.qid != "herstel"} == {("graded", Decimal(0))}
+    assert result.question(kit.SECOND, "motivering").status == "manual" and result.pending == 1
+    assert result.raw_total == Decimal(8) and result.path_max == Decimal(26)
