@@ -293,3 +293,16 @@ def test_a_missing_notebook_scores_zero_and_awaits_nobody(tmp_path):
     assert {(q.status, q.score) for q in missing if q.qid != "herstel"} == {("graded", Decimal(0))}
     assert result.question(kit.SECOND, "motivering").status == "manual" and result.pending == 1
     assert result.raw_total == Decimal(8) and result.path_max == Decimal(26)
+
+
+def test_feedback_pages_are_written_even_when_nbgrader_feedback_fails(template, tmp_path):
+    """A folder left in autograded/ by an older run (a name with a newline) breaks nbgrader's
+    generate_feedback for everyone: casuslab still writes every page and says what failed."""
+    course = _course(template, tmp_path, [("correct", None), ("wrong", None)])
+    _grade(course)
+    shutil.copytree(course / "autograded" / "st1", course / "autograded" / "oud\nnaam")
+    done = kit.casuslab("feedback", kit.ASSIGNMENT, "--course", str(course), cwd=course)
+    assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
+    assert "Let op: nbgrader generate_feedback" in done.stderr and "2 feedbackpagina('s)" in done.stdout
+    for student in ("st0", "st1"):
+        assert (course / "feedback_casuslab" / student / kit.ASSIGNMENT / f"{kit.SID}.html").is_file()
