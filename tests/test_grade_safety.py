@@ -192,6 +192,10 @@ def test_feedback_and_csv_agree_on_penalty_and_mark_off_path_questions(template,
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", kit.COURSE_ID) as gb:
         rows = export_rows(gb, kit.ASSIGNMENT, load_plan(gb, kit.ASSIGNMENT, course / "source" / kit.ASSIGNMENT),
                            handle)
+        bare = export_rows(gb, kit.ASSIGNMENT, load_plan(gb, kit.ASSIGNMENT, course / "source" / kit.ASSIGNMENT))
+    plain = {row[0]: dict(zip(bare[0], row)) for row in bare[1:]}         # no course: the gradebook alone
+    assert plain["st0"][f"{kit.SID}/herstel"] == "0" and plain["st0"]["totaal"] == "10,75"
+    assert plain["st1"][f"{kit.SID}/motivering"] == "" and plain["st1"]["nog te beoordelen"] == "1"
     table = {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
     assert table["st0"]["totaal"] == "10,75" and table["st0"]["aftrek te laat"] == "2,75"
     assert table["st0"]["op 20"] == "16,5" and table["st0"][f"{kit.SID}/reactie"] == "2,5"

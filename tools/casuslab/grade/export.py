@@ -47,7 +47,8 @@ HEADER_END = ["aftrek te laat", "nog te beoordelen", "totaal", "maximum", "perce
 
 def export_rows(gb: Any, assignment: str, plans: list, course: Any = None) -> list[list[str]]:
     """The CSV's rows, from each student's SubmissionResult (``course``: for the answers files, i.e. the
-    student's path; without it every question counts as reached)."""
+    student's path and each answer's status; without it every question counts as reached and the
+    gradebook alone says what awaits the lecturer)."""
     results = build_results(gb, course, assignment, plans)
     columns = [(f"{plan.name}/{cell.qid}", plan.name, cell.qid) for plan in plans for cell in plan.grade_cells]
     header = ["student", "familienaam", "voornaam", "ingediend"] + [c[0] for c in columns] + HEADER_END

@@ -192,23 +192,24 @@ def _answers_folder(course: Any, student: str, assignment: str, scenario: str) -
     return course.folder("submitted", student, assignment)
 
 
-def _read_answers(course: Any, student: str, assignment: str, plan: Any) -> tuple[dict, bool]:
-    """(answers, readable) of a student's answers file for one notebook."""
+def _read_answers(course: Any, student: str, assignment: str, plan: Any) -> tuple[dict | None, bool]:
+    """(answers, readable) of a student's answers file for one notebook; (None, True) without a course:
+    the statuses then come from the gradebook alone (every question reached)."""
     from casuslab.student import grading
 
     if course is None:
-        return {}, False
+        return None, True
     doc, error = grading.read_document(_answers_folder(course, student, assignment, plan.scenario), plan.scenario)
     error = error or scoring.check_document({"id": plan.scenario}, doc)
     return (doc["answers"], True) if not error else ({}, False)
 
 
-def _question_results(plan: Any, grades: dict, answers: dict, readable: bool) -> list[QuestionResult]:
+def _question_results(plan: Any, grades: dict, answers: dict | None, readable: bool) -> list[QuestionResult]:
     from casuslab.build.notebook import cell_id
     from casuslab.student import grading
 
     key = dict(plan.shared_key) if plan.shared_key is not None else None
-    on_path = set(paths.student_path(key, answers)) if key is not None else None
+    on_path = set(paths.student_path(key, answers)) if key is not None and answers is not None else None
     found = []
     for cell in plan.grade_cells:
         data = cell.data if isinstance(cell.data, dict) else {}
@@ -221,9 +222,11 @@ def _question_results(plan: Any, grades: dict, answers: dict, readable: bool) ->
             stage = grading.find_question(key, cell.qid)[0] if key is not None else None
             grade = grades.get(cell_id("task", cell.qid))
             maximum = _dec(plan.task_cells.get(cell_id("task", cell.qid), cell.points))
-        value = answers.get(cell.qid)
+        value = answers.get(cell.qid) if answers is not None else None
         if not readable:
             status = INVALID
+        elif answers is None:  # no answers file to look at: the gradebook decides
+            status = MANUAL if cell.kind == "open" else GRADED
         elif on_path is not None and stage is not None and stage.get("id") not in on_path:
             status = NOT_REACHED
         elif question is not None:
