@@ -257,7 +257,10 @@ def test_nbgrader_export_csv_is_guarded(template, tmp_path):
 
 
 @pytest.mark.parametrize("path", ["course/reports/toets/punten-toets.csv", "course/reports/toets/rubric-sheet.html",
-                                  "course/feedback_casuslab/st0/toets/politie-aan-de-lijn.html"])
+                                  "course/feedback_casuslab/st0/toets/politie-aan-de-lijn.html",
+                                  "mijncursus/reports/toets/punten-toets.csv", "mijncursus/gradebook.db",
+                                  "mijncursus/submitted/st0/toets/politie-aan-de-lijn.answers.json",
+                                  "mijncursus/feedback_casuslab/st0/toets/politie-aan-de-lijn.html"])
 def test_reports_and_feedback_are_git_ignored(path):
     if shutil.which("git") is None or not (kit.ROOT / ".git").exists():
         pytest.skip("not a git work tree")
