@@ -22,6 +22,7 @@ from casuslab.grade.comments import Comment, expand, levels_in, load_comments
 from casuslab.grade.html import esc, page
 from casuslab.grade.result import MANUAL, STATUS_NL, ZERO, SubmissionResult, build_results, format_number, format_points
 from casuslab.student import grading
+from casuslab.student.markup import inline, markdown
 
 STATUS = dict(STATUS_NL, manual="")
 
@@ -104,7 +105,7 @@ def _rubric_html(question: dict, awarded: float | None, comment: str | None, ban
     if text:
         out.append(f"<p><b>Opmerking van je lector</b></p><div class=answer>{esc(text)}</div>")
     if question.get("model_answer"):
-        out.append(f"<p><b>Een sterk antwoord</b></p><div class=model>{esc(question['model_answer'])}</div>")
+        out.append(f"<p><b>Een sterk antwoord</b></p><div class=model>{markdown(question['model_answer'], heading_offset=3)}</div>")
     return "".join(out)
 
 
@@ -133,10 +134,10 @@ def render_page(student: str, assignment: str, spec: dict, doc: Any, error: str 
             maximum = found.max if found is not None else entry["max"]
             comment = comments.get(_cell_name("task", q["id"])) if q["type"] == "open" else None
             shown = STATUS_NL[MANUAL] if status == MANUAL else format_points(score or 0)
-            rows.append(f"<tr><td>{esc(q.get('prompt', q['id']))}</td><td>{esc(shown)}</td>"
+            rows.append(f"<tr><td>{inline(q.get('prompt', q['id']))}</td><td>{esc(shown)}</td>"
                         f"<td>{format_points(maximum)}</td><td>{esc(STATUS.get(status, ''))}</td></tr>")
             value = answers.get(q["id"])
-            blocks.append(f"<h3>{esc(q.get('prompt', q['id']))}</h3>")
+            blocks.append(f"<h3>{inline(q.get('prompt', q['id']))}</h3>")
             blocks.append("<p><b>Jouw antwoord</b></p>" + _answer_html(q, value, entry["status"]))
             if q["type"] == "open":
                 blocks.append(_rubric_html(q, None if score is None else float(score), comment, bank))
