@@ -160,14 +160,15 @@ def test_report_page_in_chromium_is_accessible_and_fits(graded, tmp_path):
             if v["impact"] in ("serious", "critical", "moderate", "minor")] == []
 
 
-def test_a_damaged_gradebook_is_a_dutch_error_naming_the_file(graded, tmp_path):
+@pytest.mark.parametrize("command", ["report", "grade", "feedback", "export"])
+def test_a_damaged_gradebook_is_a_dutch_error_naming_the_file(graded, tmp_path, command):
     import shutil
 
     base, course = graded
     copy = tmp_path / "course"
     shutil.copytree(course, copy, symlinks=True)
     (copy / "gradebook.db").write_bytes(b"dit is geen database\n" * 10)
-    done = kit.casuslab("report", kit.ASSIGNMENT, "--course", str(copy), cwd=base)
+    done = kit.casuslab(command, kit.ASSIGNMENT, "--course", str(copy), cwd=base)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert "het gradebook kan niet gelezen worden" in done.stderr and str(copy / "gradebook.db") in done.stderr

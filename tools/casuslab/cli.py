@@ -234,6 +234,12 @@ def main() -> None:
     except KeyboardInterrupt:
         print("casuslab: interrupted", file=sys.stderr)
         sys.exit(130)
+    except Exception as exc:  # a damaged gradebook surfaces as a database error in any lecturer command
+        if type(exc).__module__.startswith("sqlalchemy"):
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            print(f"casuslab: het gradebook kan niet gelezen worden: {reason}", file=sys.stderr)
+            sys.exit(2)
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

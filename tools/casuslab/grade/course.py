@@ -90,7 +90,13 @@ class Course:
             path = Path(self.db_url[len("sqlite:///"):])
             if not path.is_file():
                 raise GradingError(f"er is nog geen gradebook ({path}); voer eerst `casuslab assign OPDRACHT` uit")
-        return Gradebook(self.db_url, self.course_id)
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return Gradebook(self.db_url, self.course_id)
+        except SQLAlchemyError as exc:  # a damaged or foreign database file: no traceback
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise GradingError(f"het gradebook kan niet gelezen worden ({self.db_url}): {reason}") from exc
 
     def assignment_plan(self, assignment: str) -> Any:
         """The course plan's entry for ``assignment`` (or None)."""
