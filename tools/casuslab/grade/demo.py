@@ -5,7 +5,7 @@ folder of the copy), 3. simulated students fetch, answer (seeded: every profile,
 every branch, some broken submissions) and submit through nbgrader's exchange,
 4. collect, 5. grade (the fast path), 6. pre-score (the rubric sheet; the demo
 also plays lecturer and accepts some suggestions, as one would in formgrader),
-7. feedback, 8. export. It prints where every output is. Offline; nothing
+7. feedback, 8. export, 9. the class report. It prints where every output is. Offline; nothing
 outside the copy is touched.
 """
 
@@ -219,6 +219,10 @@ def run_demo(course_dir: Path, students: int = 30, keep: Path | None = None) -> 
     step("7. feedback (nbgrader generate_feedback + casuslab-pagina's)")
     commands.run_export(course_path, assignment)
     step("8. geëxporteerd")
+    from casuslab.report.command import write_report
+
+    write_report(course, assignment)
+    step("9. klasrapport (casuslab report)")
     _print_outputs(work, course_path, assignment, run, failed, specs, plan)
     return 0
 
@@ -241,6 +245,7 @@ def _print_outputs(work: Path, course: Path, assignment: str, run, failed, specs
     print(f"  feedback (nbgrader):       {course / 'feedback'}")
     print(f"  punten (Excel):            {course / 'reports' / assignment / f'punten-{assignment}.csv'}")
     print(f"  nbgrader export:           {course / 'reports' / assignment / 'nbgrader-export.csv'}")
+    print(f"  klasrapport:               {course / 'reports' / f'{assignment}-rapport.html'}")
     if failed:
         print("  niet ingediend: " + "; ".join(failed))
     branches = []
