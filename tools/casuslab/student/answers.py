@@ -81,14 +81,13 @@ def _when(stamp: Any) -> dt.datetime:
     a future stamp would otherwise win every merge and silently drop new answers.
     """
     if isinstance(stamp, str):
-        try:
+        try:  # a naive stamp at the edge of the calendar cannot be placed in time (ValueError, OverflowError)
             value = dt.datetime.fromisoformat(stamp)
-        except ValueError:
-            pass
-        else:
             value = value if value.tzinfo else value.astimezone()
             if value <= dt.datetime.now(dt.timezone.utc) + MAX_FUTURE:
                 return value
+        except (ValueError, OverflowError):
+            pass
     return _OLDEST
 
 
