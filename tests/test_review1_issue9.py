@@ -24,3 +24,49 @@ def test_a_stamp_at_the_edge_of_the_calendar_does_not_stop_saving(tmp_path, stam
     assert store.set("b", "nieuw") is not None
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["answers"] == {"a": "oud", "b": "nieuw"}
+
+
+# -- item 7: timestamp.txt's text and file time set back together ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def graded_template(tmp_path_factory):
+    import gradekit as kit
+
+    base = tmp_path_factory.mktemp("review1")
+    course = kit.assigned_course(base)
+    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as fh:
+        fh.write('c.LateSubmissionPlugin.penalty_method = "zero"\n')  # late work scores 0
+    return base
+
+
+@pytest.mark.nbgrader
+def test_timestamp_set_back_with_its_file_time_does_not_dodge_the_penalty(graded_template, tmp_path):
+    import datetime as dt
+    import os
+
+    import gradekit as kit
+    from casuslab.grade.course import open_course
+    from casuslab.grade.fast import grade_assignment
+
+    utc = dt.timezone.utc
+    course = kit.copy_course(graded_template, tmp_path / "c")
+    kit.cohort(course, [("correct", None), ("correct", None)])
+    late = dt.datetime(2026, 12, 2, 9, 0, tzinfo=utc)            # the answers were saved a day late ...
+    claimed = dt.datetime(2026, 11, 30, 8, 0, tzinfo=utc)        # ... timestamp.txt and its mtime say otherwise
+    for student, others, stamp in (("st0", late, claimed),
+                                   ("st1", claimed - dt.timedelta(minutes=5), claimed)):  # st1: honest
+        folder = course / "submitted" / student / kit.ASSIGNMENT
+        (folder / "timestamp.txt").write_text(f"{claimed:%Y-%m-%d %H:%M:%S}.000000 UTC", encoding="utf-8")
+        for path in folder.iterdir():
+            when = stamp if path.name == "timestamp.txt" else others
+            os.utime(path, (when.timestamp(), when.timestamp()))
+
+    run = grade_assignment(open_course(course), kit.ASSIGNMENT)
+    state = kit.gradebook_state(course)
+    assert state[("st0", "timestamp")] == late.replace(tzinfo=None)
+    assert state[("st0", kit.SID, "penalty")] == 8.0
+    [problem] = [p for p in run.problems if p.student == "st0"]
+    assert problem.error and "timestamp.txt" in problem.what and "indientijdstip" in problem.what
+    assert state[("st1", "timestamp")] == claimed.replace(tzinfo=None)
+    assert state[("st1", kit.SID, "penalty")] is None and not [p for p in run.problems if p.student == "st1"]

@@ -15,7 +15,12 @@ before collection. So here:
 - the text is parsed as nbgrader parses it (``parse_utc``); it counts unless the file itself
   was rewritten well after that time *and* after every other file of the submission
   (``TOLERANCE``; a whole folder copied by a lecturer moves every file's time alike) —
-  then the file's modification time is the submission time;
+  then the file's modification time is the submission time; nor when another file of the
+  submission is well newer than that time and than ``timestamp.txt`` itself (text and file
+  time set back together: nbgrader's submit copies files with their times, so an honest
+  submission holds no file newer than its timestamp) — then that file's time counts;
+  both are error rows. (Every file's time set back as well is only visible on the hub:
+  the inode change time in the exchange, not in ``submitted/``.)
 - an unreadable, empty or missing ``timestamp.txt`` is an error in the problems table, and
   the latest modification time of the submission's files is the submission time.
 
@@ -191,6 +196,12 @@ def submission_time(folder: Path) -> tuple[dt.datetime | None, str | None, str |
             return changed, _text(changed), (
                 f"timestamp.txt werd gewijzigd na het indienen: er staat {claimed:%d/%m/%Y %H:%M:%S} UTC in, "
                 f"het bestand is van {changed:%d/%m/%Y %H:%M:%S} UTC; dat laatste geldt als indientijdstip")
+        newest = _utc(others) if others is not None else None
+        if newest is not None and newest - claimed > TOLERANCE and newest - changed > TOLERANCE:
+            # files of the submission are newer than its own timestamp (text and file time set back)
+            return newest, _text(newest), (
+                f"timestamp.txt ({claimed:%d/%m/%Y %H:%M:%S} UTC) is ouder dan bestanden van de inzending; "
+                f"de laatste bestandsdatum ({newest:%d/%m/%Y %H:%M:%S} UTC) geldt als indientijdstip")
         return claimed, text, None
     if info is None:
         why = "timestamp.txt ontbreekt"
