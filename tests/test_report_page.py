@@ -27,6 +27,20 @@ def test_every_text_is_escaped_and_nothing_points_outside():
     assert render(cohort) == text
 
 
+def test_prompts_and_options_are_markdown_like_the_student_sees_them():
+    """A scenario's **bold** prompt or option is rendered, not shown as raw asterisks; raw HTML stays text."""
+    cohort = _cohort()
+    question = copy.deepcopy(SINGLE)
+    question["options"][1]["text"] = "Het is een **spreekrecht** <u>geen plicht</u>"
+    cohort.items[0].question = question
+    cohort.items[0].prompt = "Welke signalen vragen **nog vandaag** actie?"
+    text = render(cohort)
+    assert "**" not in text
+    assert "Welke signalen vragen <strong>nog vandaag</strong> actie?" in text
+    assert "b: Het is een <strong>spreekrecht</strong> &lt;u&gt;geen plicht&lt;/u&gt;" in text
+    assert "<u>" not in text
+
+
 def test_flagged_items_are_marked_and_explained():
     text = render(_cohort())
     rows = re.findall(r'<tr class="flag">(.*?)</tr>', text)

@@ -2,7 +2,9 @@
 
 No scripts, no external URLs, fonts or images: inline CSS and inline SVG plots only, so the
 file opens offline in any browser and can be mailed or archived. Every text that comes from
-a student, the gradebook or a scenario goes through ``esc``. Headings, table captions and
+a student, the gradebook or a scenario goes through ``esc``, except a scenario's prompts and
+option texts: they are Markdown and go through the package's one renderer
+(``casuslab.student.markup.inline``, raw HTML off, so still escaped). Headings, table captions and
 an SVG ``<title>`` per plot keep it usable with a screen reader. Nothing in the page
 depends on the clock: the same data gives the same bytes.
 """
@@ -15,6 +17,7 @@ from typing import Any
 from casuslab.grade.result import format_number, format_points, to_decimal
 from casuslab.report import analysis, plots, stats
 from casuslab.report.collect import Cohort
+from casuslab.student.markup import inline
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 64rem; margin: 2rem auto;
@@ -154,12 +157,12 @@ def _items(cohort: Cohort, rows: list[analysis.ItemRow]) -> str:
         if row.options is None:
             continue
         total = max(1, row.reached)
-        parts.append(f"<h3>{esc(row.item.key)}: {esc(row.item.prompt)}</h3>")
+        parts.append(f"<h3>{esc(row.item.key)}: {inline(row.item.prompt)}</h3>")
         what = "gekozen" if row.item.kind == "single" else "aangevinkt"
         option_rows = []
         for o in row.options:
             share = 100 * o.count / total
-            label = f"{esc(o.key)}: {esc(o.label)}" if o.key else f"<i>{esc(o.label)}</i>"
+            label = f"{esc(o.key)}: {inline(o.label)}" if o.key else f"<i>{esc(o.label)}</i>"
             option_rows.append([label, "juist" if o.correct else "", str(o.count), num(share, 0),
                                 f'<span class="bar" style="width:{share * 1.5:.0f}px"></span>'])
         parts.append(_table(f"Antwoordkeuzes ({what}) van de {row.reached} studenten die de vraag bereikten",
@@ -198,7 +201,7 @@ def _rubrics(cohort: Cohort) -> str:
         found = analysis.rubric_levels(cohort, item)
         if not found:
             continue
-        parts.append(f"<h3>{esc(item.key)}: {esc(item.prompt)}</h3>")
+        parts.append(f"<h3>{esc(item.key)}: {inline(item.prompt)}</h3>")
         names = [str(c.criterion.get("criterion") or c.criterion.get("id")) for c in found]
         levels = sorted({lv for c in found for lv in c.levels})
         lecturer = [[c.lecturer[c.levels.index(lv)] if lv in c.levels else 0 for lv in levels] for c in found]
