@@ -70,3 +70,20 @@ def test_timestamp_set_back_with_its_file_time_does_not_dodge_the_penalty(graded
     assert problem.error and "timestamp.txt" in problem.what and "indientijdstip" in problem.what
     assert state[("st1", "timestamp")] == claimed.replace(tzinfo=None)
     assert state[("st1", kit.SID, "penalty")] is None and not [p for p in run.problems if p.student == "st1"]
+
+
+# -- item 12: nbgrader's own feedback (names, grades, every answer) of any course folder -------------
+
+
+@pytest.mark.parametrize("path", ["mijncursus/feedback/st0/toets/politie-aan-de-lijn.html",
+                                  "cursussen/ethiek/gradebook.db"])
+def test_nbgrader_feedback_and_nested_gradebooks_are_git_ignored(path):
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git work tree")
+    done = subprocess.run(["git", "-C", str(root), "check-ignore", "-q", "--no-index", path])
+    assert done.returncode == 0, path
