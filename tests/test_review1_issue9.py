@@ -87,3 +87,20 @@ def test_nbgrader_feedback_and_nested_gradebooks_are_git_ignored(path):
         pytest.skip("not a git work tree")
     done = subprocess.run(["git", "-C", str(root), "check-ignore", "-q", "--no-index", path])
     assert done.returncode == 0, path
+
+
+# -- item 13: casuslab score on a link to a file that is not there ----------------------------------
+
+
+def test_score_fails_on_a_link_to_a_missing_answers_file(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    scenario = Path(__file__).resolve().parent / "data" / "politie-aan-de-lijn.yaml"
+    link = tmp_path / "antwoorden.json"
+    link.symlink_to(tmp_path / "weg" / "antwoorden.json")
+    done = subprocess.run([sys.executable, "-m", "casuslab.cli", "score", str(scenario), str(link)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "bestaat niet" in done.stderr and "Traceback" not in done.stderr
