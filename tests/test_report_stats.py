@@ -116,6 +116,8 @@ def test_time_on_task_from_saved_at():
     assert stats.time_on_task({"a": "2026-12-01T10:00:00+01:00", "b": "2026-12-01T10:25:30+01:00",
                                "c": "2026-12-01T09:10:00Z"}) == 25 * 60 + 30  # 09:10Z = 10:10+01:00, in between
     assert stats.time_on_task({"a": "2026-12-01T10:00:00+01:00"}) is None          # one moment: no span
+    assert stats.time_on_task({"a": "2026-12-01T10:00:00+01:00", "b": "2026-12-01T10:00:00+01:00",
+                               "c": "2026-12-01T09:00:00Z"}) is None       # every answer the same moment: no span, not 0
     assert stats.time_on_task({"a": "2026-12-01T10:00:00+01:00", "b": "2026-12-01T15:00:01+01:00"}) is None  # > 4 h
     assert stats.time_on_task({"a": "2026-12-01T10:00:00", "b": "gisteren", "c": 5,
                                "d": "2026-12-01T10:05:00+01:00"}) is None       # no zone / unreadable: ignored

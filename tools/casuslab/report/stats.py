@@ -165,13 +165,15 @@ def parse_moment(text: Any) -> dt.datetime | None:
 def time_on_task(saved_at: Any) -> float | None:
     """Seconds from the first to the last ``saved_at`` of one answers file.
 
-    None when there are fewer than two readable moments (with a time zone), or when the
-    span exceeds ``MAX_TASK_SECONDS`` (the student came back hours or days later: the span
+    None when there are fewer than two different readable moments (with a time zone): every
+    answer stamped with one and the same moment (a file written in one go, such as a simulated
+    or restored one) says nothing about the time spent; also None when the span exceeds
+    ``MAX_TASK_SECONDS`` (the student came back hours or days later: the span
     says nothing about the time spent).
     """
     if not isinstance(saved_at, dict):
         return None
-    moments = [m for m in (parse_moment(v) for v in saved_at.values()) if m is not None]
+    moments = {m for m in (parse_moment(v) for v in saved_at.values()) if m is not None}
     if len(moments) < 2:
         return None
     span = (max(moments) - min(moments)).total_seconds()
