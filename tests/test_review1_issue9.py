@@ -104,3 +104,31 @@ def test_score_fails_on_a_link_to_a_missing_answers_file(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "bestaat niet" in done.stderr and "Traceback" not in done.stderr
+
+
+# -- item 9: the limit reached by submitting a stage (not by typing) --------------------------------
+
+
+def test_submitting_a_stage_that_would_pass_the_limit_shows_the_size_message(tmp_path):
+    import test_student_robust as robust
+    from casuslab.scenario.load import load_scenario
+    from casuslab.scenario.spec import to_spec
+
+    spec = to_spec(load_scenario(robust.DATA / f"{robust.SID}.yaml").model)
+    case = robust.opened(tmp_path, spec)
+    last = robust._to_the_last_stage(case)
+    text = last.questions[1]
+    text.text.value = "x"
+    case.flush()
+    size = len(robust.answers_path(tmp_path).read_bytes())
+    text.text.value = "x" * (robust.LIMIT - size - 4)   # saved, a few bytes under the limit
+    case.flush()
+    assert robust.on_disk(tmp_path)["answers"]["motivering"] == text.text.value
+    case.submit(last)                                     # "dagvaarding" in submitted_stages would not fit
+    assert last.state == "open" and "dagvaarding" not in robust.on_disk(tmp_path)["submitted_stages"]
+    assert "te lang" in case.save_status.value and "1 MB" in case.save_status.value
+    assert "answers file would be" not in case.save_status.value   # no English reason in the Dutch line
+    text.text.value = "Ik beroep me op mijn zwijgrecht."
+    case.flush()
+    case.submit(last)
+    assert robust.on_disk(tmp_path)["submitted_stages"][-1] == "dagvaarding"

@@ -311,7 +311,10 @@ class Case:
                     self.store.submitted.remove(view.stage_id)
                 view.confirming = False
                 view.update()
-                self.show_saved(self.reason(exc))
+                if isinstance(exc, TooLarge):  # the submitted stage itself would not fit: the size message
+                    self.show_too_large()
+                else:
+                    self.show_saved(self.reason(exc))
                 return
             self.show_saved()
             view.confirming = False
