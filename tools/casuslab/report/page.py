@@ -219,7 +219,8 @@ def _rubrics(cohort: Cohort) -> str:
 def _times(cohort: Cohort) -> str:
     parts = ['<h2 id="tijd">Tijd per casus</h2>',
              "<p>Van het eerste tot het laatste bewaarde antwoord (<code>saved_at</code>) in het antwoordbestand: "
-             "de tijd dat de student antwoorden gaf, niet het lezen vooraf. Minder dan twee verschillende tijdstippen, of meer "
+             "de tijd dat de student antwoorden gaf, niet het lezen vooraf. Minder dan twee verschillende "
+             "tijdstippen, of meer "
              f"dan {stats.MAX_TASK_SECONDS // 3600} uur ertussen (de student kwam later terug), telt niet mee.</p>"]
     for scenario in cohort.scenarios:
         report = analysis.time_report(cohort, scenario)
