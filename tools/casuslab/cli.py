@@ -18,17 +18,17 @@ from casuslab.errors import CasuslabError
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="casuslab: case scenarios for social work ethics, professional secrecy and need analysis.",
+    help="casuslab: casussen over beroepsethiek, beroepsgeheim en vraagverheldering in het sociaal werk.",
     pretty_exceptions_enable=False,
 )
 
 
 @app.command()
 def lint(
-    paths: Optional[List[Path]] = typer.Argument(None, help="files or folders (default: scenarios/ and course/course.yaml)"),
-    format: str = typer.Option("text", "--format", help="text or json"),
+    paths: Optional[List[Path]] = typer.Argument(None, help="bestanden of mappen (standaard: scenarios/ en course/course.yaml)"),
+    format: str = typer.Option("text", "--format", help="text of json"),
 ) -> None:
-    """Check scenarios, the reference catalogue and the course plan."""
+    """Controleer scenario's, de referentiecatalogus en het cursusplan."""
     from casuslab.lint.command import run_lint
 
     raise typer.Exit(run_lint(paths or [], format))
@@ -36,10 +36,10 @@ def lint(
 
 @app.command()
 def schema(
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="default: scenarios/scenario.schema.json"),
-    check: bool = typer.Option(False, "--check", help="only check that the file is up to date (exit 1 if not)"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="standaard: scenarios/scenario.schema.json"),
+    check: bool = typer.Option(False, "--check", help="controleer alleen of het bestand bijgewerkt is (exit 1 als het dat niet is)"),
 ) -> None:
-    """Write the JSON Schema of the scenario format, for editors (VS Code's YAML extension)."""
+    """Schrijf het JSON Schema van het scenarioformaat, voor editors (de YAML-extensie van VS Code)."""
     from casuslab.scenario.schema import run_schema
 
     raise typer.Exit(run_schema(output, check))
@@ -47,11 +47,11 @@ def schema(
 
 @app.command()
 def new(
-    theme: str = typer.Argument(..., help="ethiek, beroepsgeheim or behoefteanalyse"),
-    id: str = typer.Argument(..., help="the scenario's id, e.g. politie-aan-de-lijn (becomes the file name)"),
-    scenarios: Path = typer.Option(Path("scenarios"), "--scenarios", help="the scenarios folder"),
+    theme: str = typer.Argument(..., help="ethiek, beroepsgeheim of behoefteanalyse"),
+    id: str = typer.Argument(..., help="de id van het scenario, bv. politie-aan-de-lijn (wordt de bestandsnaam)"),
+    scenarios: Path = typer.Option(Path("scenarios"), "--scenarios", help="de map met scenario's"),
 ) -> None:
-    """Write a skeleton scenario SCENARIOS/THEME/ID.yaml, with comments explaining each field."""
+    """Schrijf een skelet SCENARIOS/THEMA/ID.yaml, met uitleg bij elk veld in commentaar."""
     from casuslab.scenario.skeleton import run_new
 
     raise typer.Exit(run_new(theme, id, scenarios))
@@ -59,11 +59,11 @@ def new(
 
 @app.command()
 def score(
-    scenario: Path = typer.Argument(..., help="the scenario YAML file"),
-    answers: Path = typer.Argument(..., help="the answers JSON file"),
-    json_: bool = typer.Option(False, "--json", help="print the report as JSON"),
+    scenario: Path = typer.Argument(..., help="het YAML-bestand van het scenario"),
+    answers: Path = typer.Argument(..., help="het antwoordbestand (JSON)"),
+    json_: bool = typer.Option(False, "--json", help="toon het resultaat als JSON"),
 ) -> None:
-    """Score one answers file against a scenario."""
+    """Bereken de score van één antwoordbestand voor een scenario."""
     from casuslab.grade.score_command import run_score
 
     raise typer.Exit(run_score(scenario, answers, json_))
@@ -71,10 +71,10 @@ def score(
 
 @app.command()
 def build(
-    course: Path = typer.Option(Path("course"), "--course", help="the course folder holding course.yaml"),
-    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="where the scenarios are (default: scenarios/ beside the course folder)"),
+    course: Path = typer.Option(Path("course"), "--course", help="de cursusmap met course.yaml"),
+    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="waar de scenario's staan (standaard: scenarios/ naast de cursusmap)"),
 ) -> None:
-    """Build the course plan into nbgrader source notebooks and nbgrader_config.py."""
+    """Bouw het cursusplan tot nbgrader-bronnotebooks en nbgrader_config.py."""
     from casuslab.build.commands import run_build
 
     raise typer.Exit(run_build(course, scenarios))
@@ -82,10 +82,10 @@ def build(
 
 @app.command()
 def preview(
-    scenario: Path = typer.Argument(..., help="the scenario YAML file"),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="the HTML file (default: <id>.preview.html here)"),
+    scenario: Path = typer.Argument(..., help="het YAML-bestand van het scenario"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="het HTML-bestand (standaard: <id>.preview.html in de huidige map)"),
 ) -> None:
-    """Write one standalone HTML page of a scenario, keys included, for proofreading."""
+    """Schrijf één losse HTML-pagina van een scenario om na te lezen, met de sleutels."""
     from casuslab.build.commands import run_preview
 
     raise typer.Exit(run_preview(scenario, output))
@@ -93,13 +93,13 @@ def preview(
 
 @app.command()
 def lab(
-    workspace: Path = typer.Option(Path("workspace"), "--workspace", help="the student workspace (built here; answers are kept)"),
-    port: Optional[int] = typer.Option(None, "--port", help="the port on 127.0.0.1 (default: 8888, or a free one; 0: any free port)"),
-    no_browser: bool = typer.Option(False, "--no-browser", help="do not open a browser"),
-    course: Path = typer.Option(Path("course"), "--course", help="the course folder holding course.yaml"),
-    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="where the scenarios are (default: scenarios/ beside the course folder)"),
+    workspace: Path = typer.Option(Path("workspace"), "--workspace", help="de werkmap van de student (hier gebouwd; antwoorden blijven bewaard)"),
+    port: Optional[int] = typer.Option(None, "--port", help="de poort op 127.0.0.1 (standaard: 8888, of een vrije; 0: om het even welke vrije poort)"),
+    no_browser: bool = typer.Option(False, "--no-browser", help="open geen browser"),
+    course: Path = typer.Option(Path("course"), "--course", help="de cursusmap met course.yaml"),
+    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="waar de scenario's staan (standaard: scenarios/ naast de cursusmap)"),
 ) -> None:
-    """Build the course in practice mode into a workspace and open it in JupyterLab (Ctrl+C stops)."""
+    """Bouw de cursus in oefenmodus in een werkmap en open ze in JupyterLab (Ctrl+C stopt)."""
     from casuslab.lab import run_lab
 
     raise typer.Exit(run_lab(workspace, course, scenarios, 8888 if port is None else port, not no_browser))
@@ -112,7 +112,7 @@ _COURSE_HELP = "de cursusmap (nbgrader's course root, met course.yaml)"
 def assign(
     assignment: str = typer.Argument(..., help="de opdracht (id in course.yaml)"),
     course: Path = typer.Option(Path("course"), "--course", help=_COURSE_HELP),
-    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="where the scenarios are (default: scenarios/ beside the course folder)"),
+    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="waar de scenario's staan (standaard: scenarios/ naast de cursusmap)"),
 ) -> None:
     """Bouw de cursus en maak de opdracht klaar (nbgrader generate_assignment)."""
     from casuslab.grade.commands import run_assign
@@ -179,8 +179,8 @@ def export(
 
 @app.command()
 def items(
-    scenarios: List[Path] = typer.Argument(..., help="scenario files or folders"),
-    format: str = typer.Option("moodle", "--format", help="moodle (Moodle XML) or qti (IMS QTI 2.1 zip)"),
+    scenarios: List[Path] = typer.Argument(..., help="scenariobestanden of -mappen"),
+    format: str = typer.Option("moodle", "--format", help="moodle (Moodle XML) of qti (IMS QTI 2.1-zip)"),
     out: Optional[Path] = typer.Option(None, "--out", help="het bestand (standaard: vragenbank.moodle.xml of vragenbank.qti.zip)"),
 ) -> None:
     """Exporteer de vragen van scenario's als vragenbank: Moodle XML of IMS QTI 2.1 (met de sleutels)."""
@@ -215,11 +215,11 @@ def demo(
 
 @app.command()
 def hub(
-    students: int = typer.Option(3, "--students", help="how many demo students (1-30)"),
-    port: int = typer.Option(8000, "--port", help="the hub's port on 127.0.0.1"),
-    clean: bool = typer.Option(False, "--clean", help="only remove what an interrupted demo left"),
+    students: int = typer.Option(3, "--students", help="hoeveel demostudenten (1-30)"),
+    port: int = typer.Option(8000, "--port", help="de poort van de hub op 127.0.0.1"),
+    clean: bool = typer.Option(False, "--clean", help="ruim alleen op wat een onderbroken demo achterliet"),
 ) -> None:
-    """A local multi-user demo: JupyterHub on 127.0.0.1 with one lecturer and a few students (as root; Ctrl+C removes them)."""
+    """Een lokale demo voor meerdere gebruikers: JupyterHub op 127.0.0.1 met een docent en enkele studenten (als root; Ctrl+C verwijdert ze)."""
     from casuslab.hub.demo import run_hub_demo
 
     raise typer.Exit(run_hub_demo(students, port, only_clean=clean))
