@@ -132,3 +132,23 @@ def test_submitting_a_stage_that_would_pass_the_limit_shows_the_size_message(tmp
     case.flush()
     case.submit(last)
     assert robust.on_disk(tmp_path)["submitted_stages"][-1] == "dagvaarding"
+
+
+# -- item 1: the installed package's key check sees every way YAML and JSON write a key -----------
+
+
+@pytest.mark.parametrize("name, text", [
+    ("flow.yaml", "options: [{id: a, text: Ja, correct: true}, {id: b, text: Nee}]\n"),
+    ("capital.yaml", "options:\n  - id: a\n    correct: True\n"),
+    ("yes.yml", "- {id: a, correct: yes}\n"),
+    ("spaced.json", '{"options": [{"id": "a", "correct" : true}]}'),
+    ("flow-model.yaml", "questions: [{id: q, model_answer: Ik zwijg.}]\n"),
+])
+def test_the_package_key_check_finds_flow_yaml_and_spaced_json(tmp_path, name, text):
+    from casuslab.hub import lockdown
+
+    (tmp_path / "schema.json").write_text('{"properties": {"correct": {"type": "boolean"}, '
+                                          '"model_answer": {"type": "string"}}}', encoding="utf-8")
+    (tmp_path / "notes.yaml").write_text("correct: false\nmodel_answer: null\n", encoding="utf-8")
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    assert lockdown.answer_keys_in(tmp_path) == [str(tmp_path / name)]

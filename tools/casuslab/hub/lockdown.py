@@ -34,8 +34,9 @@ EXCHANGE_MODE = 0o1777  # sticky: nobody removes or renames another's folder
 SOURCE_MODE = 0o750
 
 # an answer key: an option marked correct, a model answer (YAML or JSON); a schema naming the fields is none
-_KEY = re.compile(r"^\s*-?\s*correct:\s*true\b|^\s*model_answer:\s*\S|\"correct\"\s*:\s*true\b"
-                  r"|\"model_answer\"\s*:\s*\"", re.M)
+# (block or flow YAML, any JSON spacing, YAML's True/yes/on)
+_KEY = re.compile(r"""(?:^|[\s{,\[])["']?correct["']?\s*:\s*(?:true|yes|on)\b"""
+                  r"""|(?:^|[\s{,\[])["']?model_answer["']?[ \t]*:[ \t]*(?![{\[~]|null\b)\S""", re.M | re.I)
 
 
 class LockdownError(Exception):
