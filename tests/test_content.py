@@ -524,3 +524,20 @@ def test_no_scenario_gives_its_key_away_by_length():
 
     hits = [p.line() for path in scenario_files(SCENARIOS) for p in check_scenario(path)[1] if p.code == "CL304"]
     assert not hits, "\n".join(hits)
+
+
+
+def test_exam_criterion_names_give_no_key_away():
+    """An exam ships each rubric criterion's name, not its levels: a name says what is judged,
+    in a few words, and carries no explanation (that belongs in the levels, which stay hidden)."""
+    plan = yaml.safe_load((REPO / "course" / "course.yaml").read_text(encoding="utf-8"))
+    exam = {sid for a in plan["assignments"] if a["mode"] == "exam" for sid in a["scenarios"]}
+    found = []
+    for sid in sorted(exam):
+        spec = _load(SCENARIOS, sid)
+        for q in (q for stage in spec["stages"] for q in stage.get("questions") or []):
+            for c in q.get("rubric", []):
+                name = c["criterion"]
+                if "(" in name or ";" in name or len(name.split()) > 12:
+                    found.append((sid, c["id"], name))
+    assert found == []
