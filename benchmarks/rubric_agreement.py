@@ -135,9 +135,18 @@ def main(argv: list[str] | None = None) -> int:
         exact = sum(j.expert == j.scorer for j in part) / len(part)
         print(f"  {split:5s} kappa_w {kappa_of(part):.3f}  exact {exact:.0%}  (n={len(part)})")
     print(f"  all   kappa_w {kappa_of(items):.3f}")
+    print("per language (dev / test / all):")
     for lang in sorted({j.lang for j in items}):
-        part = [j for j in items if j.lang == lang]
-        print(f"  lang {lang}: kappa_w {kappa_of(part):.3f} (n={len(part)})")
+        cells = []
+        for split in (*SPLITS, None):
+            part = [j for j in items if j.lang == lang and split in (None, j.split)]
+            cells.append(f"{kappa_of(part):6.3f} (n={len(part):3d})" if part else "   -  ")
+        print(f"  {lang:3s} {' / '.join(cells)}")
+    for split in SPLITS:
+        part = [j for j in items if j.split == split]
+        high = sum(j.scorer > j.expert for j in part)
+        low = sum(j.scorer < j.expert for j in part)
+        print(f"  {split:5s} misses: {high} too high, {low} too low")
     print("per scenario (dev / test):")
     for scenario in sorted({j.scenario for j in items}):
         cells = []

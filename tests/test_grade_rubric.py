@@ -258,3 +258,46 @@ def test_french_and_english_negation(cue, text, hit):
 ])
 def test_guess_language(text, lang):
     assert rubric.guess_language(rubric.tokens(text)) == lang
+
+
+# --- issue 9, item 21 (second round): a negation reaches every item of an enumeration
+
+@pytest.mark.parametrize("cue, text, negated", [
+    ("plan", "Ik vraag niet naar gedachten, een plan of middelen.", "niet naar gedachten, een plan"),
+    ("middelen", "Ik vraag niet naar gedachten, een plan of middelen.", "niet naar gedachten, een plan of middelen"),
+    ("middelen", "Ik vraag niet naar zijn gedachten, plannen, middelen en steun.",
+     "niet naar zijn gedachten, plannen, middelen"),                          # a longer list
+    ("moyens", "Je ne parle pas de suicide, d'un plan ou de moyens.", "pas de suicide, d'un plan ou de moyens"),
+    ("plan", "I don't ask about his thoughts, or whether he has a plan.",
+     "don't ask about his thoughts, or whether he has a plan"),              # serial comma, complement clause
+    ("means", "I don't ask about his thoughts, a plan, or the means.",
+     "don't ask about his thoughts, a plan, or the means"),
+])
+def test_negation_continues_across_the_commas_of_an_enumeration(cue, text, negated):
+    m = match_cue(cue, text)
+    assert not m.hit and m.negated == negated
+
+
+@pytest.mark.parametrize("cue, text", [
+    ("school", "Ik bel niet de politie, ik bel de school en de ouders."),     # a new clause: subject + verb
+    ("school", "Ik bel niet de politie, dan bel ik de school of het CLB."),   # inverted: verb + subject
+    ("school", "Niet de politie, eerst de school en het CLB."),               # a contrast, not a list
+    ("school", "Ik bel niet de politie, de school."),                         # no closing 'of'/'en': a correction
+    ("school", "Ik bel niet de politie, en ik bel de school."),               # Dutch: a comma before 'en' starts a clause
+    ("school", "Ik bel niet de politie, die komt toch, en de school."),       # a relative clause ends the list
+    ("school", "Ik bel niet de politie; de school of het CLB wel."),          # a semicolon ends it
+    ("ecole", "Je n'appelle pas la police, j'appelle l'école ou le CLB."),
+    ("school", "I don't call the police, I call the school and the CLB."),
+    ("school", "I don't call the police, rather the school or the CLB."),
+    ("toestemming", "Ik deel niets zonder zijn akkoord, zijn toestemming of die van zijn vader."),  # double negation
+])
+def test_a_new_clause_after_the_comma_ends_the_negation(cue, text):
+    assert match_cue(cue, text).hit
+
+
+def test_asking_about_nothing_in_a_list_does_not_earn_the_risk_criterion():
+    question = _open_question("behoefteanalyse/noah-zetel-bij-vrienden.yaml")
+    wrong = suggest(question, "Ik vraag niet naar gedachten, een plan of middelen: dat is te zwaar voor hem.")
+    assert wrong["risico"].level == 0 and wrong["risico"].hits == 0
+    right = suggest(question, "Ik vraag naar gedachten, een plan of middelen en geef hem 1813.")
+    assert right["risico"].level == right["risico"].top

@@ -16,7 +16,7 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 # casuslab's modules the runtime may use: all of them are standard-library only
-ALLOWED_CASUSLAB = {"casuslab", "casuslab.paths", "casuslab.rubric", "casuslab.scoring"}
+ALLOWED_CASUSLAB = {"casuslab", "casuslab.paths", "casuslab.rubric", "casuslab.rubric.negation", "casuslab.scoring"}
 # the authoring and grading side: compiled (pydantic-core, libyaml) or heavy
 FORBIDDEN = {"pydantic", "pydantic_core", "yaml", "nbformat", "nbgrader", "nbclient", "typer",
              "click", "rich", "filelock", "jsonschema", "jupyter_server", "notebook", "sqlalchemy"}

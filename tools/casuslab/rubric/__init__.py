@@ -24,7 +24,8 @@ sensibly:
   ``omdat``, ``want``, ``tenzij``, ``mais``, ``but``. A negated negation is no
   negation ("niet zonder toestemming", "niets met zijn ouders zonder
   toestemming"), and a cue that contains a negator itself ("geen toestemming")
-  is not negated by it;
+  is not negated by it; an enumeration carries the negation across its commas ("niet
+  naar gedachten, een plan of middelen"), see ``casuslab.rubric.negation``;
 - wildcard exclusions: a ``*`` does not reach common words that merely share the
   stem (``nood*`` not ``noodzakelijk``, ``belang*`` not ``belangrijk``), see
   ``WILDCARD_EXCLUSIONS``.
@@ -41,33 +42,15 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from casuslab.rubric.negation import (  # noqa: F401  (part of this module's interface)
+    CLAUSE_BREAKS, NEGATION_WINDOW, NEGATORS, TRAILING_WINDOW, clause, negation,
+)
+from casuslab.rubric.negation import ALL_NEGATORS as _ALL_NEGATORS
+
 _WORD = re.compile(r"[0-9a-z]+(?:'[0-9a-z]+)*")
 _ELISION = re.compile(r"(qu'|[cdjlmnst]')[0-9a-z]")
 _NUMBER_SUFFIXES = frozenset({"bis", "ter", "quater", "quinquies", "sexies", "septies", "octies"})
 
-# negators per language; French "plus" negates only after "ne"/"n'" in the same clause
-NEGATORS = {
-    "nl": frozenset({"niet", "geen", "zonder", "nooit", "niets", "noch", "nergens", "geenszins", "niemand"}),
-    "fr": frozenset({"pas", "jamais", "rien", "sans", "aucun", "aucune", "ni", "nullement"}),
-    "en": frozenset({"not", "no", "never", "without", "nothing", "nobody", "neither", "nor", "cannot"}),
-}
-_FR_NE = frozenset({"ne", "n'"})
-_FR_AFTER_NE = frozenset({"plus", "personne"})
-# negators that may follow what they negate ("de politie bel ik niet")
-_TRAILING_NEGATORS = frozenset({"niet", "niets", "nooit", "nergens"})
-_WITHOUT = frozenset({"zonder", "sans", "without"})
-_COORDINATORS = frozenset({"en", "of", "et", "ou", "and", "or"})
-_ALL_NEGATORS = frozenset().union(*NEGATORS.values()) | _FR_NE
-# words (besides punctuation) that end the clause a negation reaches
-CLAUSE_BREAKS = frozenset({
-    "maar", "wel", "want", "omdat", "dus", "doch", "tenzij", "behalve", "alleen", "enkel", "zodat",
-    "terwijl", "hoewel", "wanneer", "zolang", "mais", "car", "parce", "donc", "sauf", "seulement",
-    "lorsque", "quand", "but", "because", "so", "unless", "except", "only", "when", "while", "although",
-})
-# a line break inside a paragraph is no boundary (answers wrap), a blank line is
-_PUNCTUATION = re.compile(r"[.,;:!?()\[\]\u2013\u2014]|\n\s*\n")
-NEGATION_WINDOW = 4  # words back from a match
-TRAILING_WINDOW = 3  # words after a match
 # common words a wildcard cue does not reach when its stem is shorter than the word's
 WILDCARD_EXCLUSIONS = frozenset({
     "noodzakelijk", "noodzaak", "belangrijk", "belangstelling", "betrekking", "smartphone",
@@ -251,55 +234,6 @@ def guess_language(words: list[tuple[str, int, int]]) -> str:
     return "nl" if counts["nl"] == best else max(counts, key=counts.get)
 
 
-def _boundary_before(text: str, words: list[tuple[str, int, int]], j: int) -> bool:
-    """Whether a clause ends between word ``j - 1`` and word ``j``."""
-    return bool(_PUNCTUATION.search(text[words[j - 1][2]:words[j][1]]))
-
-
-def _clause(text: str, words: list[tuple[str, int, int]], i: int, n: int) -> tuple[int, int]:
-    """The first and one-past-last word of the clause around the words ``i .. i + n - 1``."""
-    start = i
-    while start > 0 and not _boundary_before(text, words, start) and words[start - 1][0] not in CLAUSE_BREAKS:
-        start -= 1
-    end = i + n
-    while end < len(words) and not _boundary_before(text, words, end) and words[end][0] not in CLAUSE_BREAKS:
-        end += 1
-    return start, end
-
-
-def _is_negator(words: list[tuple[str, int, int]], j: int, lang: str, clause_start: int) -> bool:
-    word = words[j][0]
-    if word in NEGATORS["nl"] or word in NEGATORS.get(lang, ()):
-        return True
-    if lang == "en" and word.endswith("n't"):
-        return True
-    return lang == "fr" and word in _FR_AFTER_NE and any(words[k][0] in _FR_NE for k in range(clause_start, j))
-
-
-def _negation(text: str, words: list[tuple[str, int, int]], i: int, n: int, lang: str) -> tuple[int, int] | None:
-    """The words (first, last) of a negation governing the match ``i .. i + n - 1``, or None.
-
-    The nearest negator before the match in its clause (at most ``NEGATION_WINDOW`` words
-    back) governs it, unless that negator is itself negated by an earlier one in the clause;
-    otherwise an adverbial negator at most ``TRAILING_WINDOW`` words after it does.
-    """
-    start, end = _clause(text, words, i, n)
-    for j in range(i - 1, max(start, i - NEGATION_WINDOW) - 1, -1):
-        if _is_negator(words, j, lang, start):
-            # a negated negation is none: "niet zonder toestemming" (adjacent), and a "zonder"
-            # after an earlier negator in the clause ("niets met zijn ouders zonder toestemming")
-            reach = 2 * NEGATION_WINDOW if words[j][0] in _WITHOUT else 1
-            if any(_is_negator(words, k, lang, start) for k in range(max(start, j - reach), j)):
-                return None
-            return j, i + n - 1
-    for j in range(i + n, min(end, i + n + TRAILING_WINDOW)):
-        if words[j][0] in _COORDINATORS:
-            break  # "onjuiste en niet nagegane": the negation belongs to what follows
-        if words[j][0] in _TRAILING_NEGATORS:
-            return i, j
-    return None
-
-
 class _Index:
     """A text's words, with the positions of every word and stemming base (built once per text)."""
 
@@ -337,7 +271,7 @@ def match_cue(cue: str, text: str, words: list[tuple[str, int, int]] | None = No
             if i + n > len(words) or not all(parts[j].matches(words[i + j][0]) for j in range(1, n)):
                 continue
             start, end = words[i][1], words[i + n - 1][2]
-            neg = _negation(text, words, i, n, index.language) if checks_negation else None
+            neg = negation(text, words, i, n, index.language) if checks_negation else None
             if neg is None:
                 return CueMatch(cue, text[start:end], (start, end))
             if negated is None:
