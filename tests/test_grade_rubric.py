@@ -268,6 +268,8 @@ def test_guess_language(text, lang):
     ("middelen", "Ik vraag niet naar zijn gedachten, plannen, middelen en steun.",
      "niet naar zijn gedachten, plannen, middelen"),                          # a longer list
     ("moyens", "Je ne parle pas de suicide, d'un plan ou de moyens.", "pas de suicide, d'un plan ou de moyens"),
+    ("police", "Je ne parle pas d'un plan de sécurité, du 1712 ou de la police.",
+     "pas d'un plan de sécurité, du 1712 ou de la police"),                   # a longer first item
     ("plan", "I don't ask about his thoughts, or whether he has a plan.",
      "don't ask about his thoughts, or whether he has a plan"),              # serial comma, complement clause
     ("means", "I don't ask about his thoughts, a plan, or the means.",

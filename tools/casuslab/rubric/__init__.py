@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from casuslab.rubric.negation import (  # noqa: F401  (part of this module's interface)
-    CLAUSE_BREAKS, NEGATION_WINDOW, NEGATORS, TRAILING_WINDOW, clause, negation,
+    CLAUSE_BREAKS, NEGATION_WINDOW, NEGATORS, TRAILING_WINDOW, clause, find_negation,
 )
 from casuslab.rubric.negation import ALL_NEGATORS as _ALL_NEGATORS
 
@@ -271,7 +271,7 @@ def match_cue(cue: str, text: str, words: list[tuple[str, int, int]] | None = No
             if i + n > len(words) or not all(parts[j].matches(words[i + j][0]) for j in range(1, n)):
                 continue
             start, end = words[i][1], words[i + n - 1][2]
-            neg = negation(text, words, i, n, index.language) if checks_negation else None
+            neg = find_negation(text, words, i, n, index.language) if checks_negation else None
             if neg is None:
                 return CueMatch(cue, text[start:end], (start, end))
             if negated is None:

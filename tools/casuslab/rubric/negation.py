@@ -22,8 +22,9 @@ continues the list of the segment before it when
   (``en``, ``of``, ``et``, ``ou``, ``and``, ``or``). Without one, "niet A, B" is a correction
   ("not A but B"), not an enumeration.
 
-The items of such a list share the negation of the segment before the first comma: when
-the last word of that segment is negated, so is every item.
+The items of such a list share the negation of the segment before the first comma: when a
+negator in that segment stands at most ``LIST_HEAD_WINDOW`` words before the comma (the
+first item may be a longer phrase), every item is negated.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ _PUNCTUATION = re.compile(r"[.,;:!?()\[\]\u2013\u2014]|\n\s*\n")
 _LIST_COMMA = re.compile(r"\s*,\s*")
 NEGATION_WINDOW = 4  # words back from a match
 TRAILING_WINDOW = 3  # words after a match
+LIST_HEAD_WINDOW = 2 * NEGATION_WINDOW  # words back from the comma that opens an enumeration
 
 # enumerations: what makes a comma-separated segment a new clause rather than a list item
 SUBJECT_PRONOUNS = {
@@ -107,10 +109,10 @@ def _is_negator(words: Words, j: int, lang: str, clause_start: int) -> bool:
 _CANCELLED = -1  # a negator was found, but it is itself negated
 
 
-def _negator_before(words: Words, i: int, lang: str, start: int) -> int | None:
-    """The nearest negator before word ``i`` in the clause starting at ``start`` (within the
-    window), ``_CANCELLED`` if that negator is itself negated, else None."""
-    for j in range(i - 1, max(start, i - NEGATION_WINDOW) - 1, -1):
+def _negator_before(words: Words, i: int, lang: str, start: int, window: int = NEGATION_WINDOW) -> int | None:
+    """The nearest negator before word ``i`` in the clause starting at ``start`` (at most
+    ``window`` words back), ``_CANCELLED`` if that negator is itself negated, else None."""
+    for j in range(i - 1, max(start, i - window) - 1, -1):
         if _is_negator(words, j, lang, start):
             # a negated negation is none: "niet zonder toestemming" (adjacent), and a "zonder"
             # after an earlier negator in the clause ("niets met zijn ouders zonder toestemming")
@@ -159,14 +161,15 @@ def _list_negation(text: str, words: Words, start: int, lang: str) -> int | None
         if not _list_item(text, words, start, lang):
             return None
         previous = clause(text, words, start - 1, 1)[0]
-        j = _negator_before(words, start - 1, lang, previous)
+        # the first item may be a longer phrase ("pas d'un plan de sécurité, du 1712 ou ...")
+        j = _negator_before(words, start - 1, lang, previous, LIST_HEAD_WINDOW)
         if j is not None:
             return None if j == _CANCELLED else j
         start = previous  # an earlier item of the same list: look further back
     return None
 
 
-def negation(text: str, words: Words, i: int, n: int, lang: str) -> tuple[int, int] | None:
+def find_negation(text: str, words: Words, i: int, n: int, lang: str) -> tuple[int, int] | None:
     """The words (first, last) of a negation governing the match ``i .. i + n - 1``, or None.
 
     The nearest negator before the match in its clause (at most ``NEGATION_WINDOW`` words
