@@ -19,8 +19,15 @@ before collection. So here:
   submission is well newer than that time and than ``timestamp.txt`` itself (text and file
   time set back together: nbgrader's submit copies files with their times, so an honest
   submission holds no file newer than its timestamp) — then that file's time counts;
-  both are error rows. (Every file's time set back as well is only visible on the hub:
-  the inode change time in the exchange, not in ``submitted/``.)
+  both are error rows.
+- every file's time set back as well (``touch -d``) is only visible in the exchange: the
+  inode change time, which the kernel sets and nobody can set back. casuslab's collect
+  (``casuslab.hub.collect``, also on a local exchange) records the newest one of the
+  submission in ``.casuslab-collected.json`` (``casuslab.hub.safecopy.write_collected``).
+  When the time found above is more than ``CHANGE_TOLERANCE`` earlier, that change time is
+  the submission time, as an error row ("tijdstip aangepast"). The record can only make the
+  time later, never earlier, so one a student slipped into a folder collected otherwise
+  changes nothing; without one (an older collect) the rules above are all there is.
 - an unreadable, empty or missing ``timestamp.txt`` is an error in the problems table, and
   the latest modification time of the submission's files is the submission time.
 
@@ -43,6 +50,9 @@ import stat
 from pathlib import Path
 
 TOLERANCE = dt.timedelta(seconds=60)
+CHANGE_TOLERANCE = dt.timedelta(seconds=120)  # nbgrader submit notes the time, then copies and chmods
+COLLECTED_FILE = ".casuslab-collected.json"  # casuslab.hub.safecopy.COLLECTED_FILE (stdlib-only, not imported here)
+MAX_COLLECTED_BYTES = 4096
 MAX_STAMP_BYTES = 200
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 
@@ -150,7 +160,7 @@ def _newest_other(folder: Path) -> float | None:
     except OSError:
         return None
     for entry in entries:
-        if entry.name == "timestamp.txt":
+        if entry.name in ("timestamp.txt", COLLECTED_FILE):
             continue
         try:
             info = entry.stat(follow_symlinks=False)
@@ -161,11 +171,44 @@ def _newest_other(folder: Path) -> float | None:
     return newest
 
 
+def collected_change(folder: Path) -> dt.datetime | None:
+    """The newest inode change time of the submission in the exchange (naive UTC), as its collect
+    recorded it; None when there is no (readable) record."""
+    import json
+
+    path = folder / COLLECTED_FILE
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            data = json.loads(fh.read(MAX_COLLECTED_BYTES + 1).decode("utf-8"))
+        ns = data["changed_ns"]
+        if type(ns) is not int or ns <= 0:
+            return None
+        return dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=ns // 1000)
+    except (OSError, ValueError, TypeError, KeyError, OverflowError):
+        return None
+
+
 def submission_time(folder: Path) -> tuple[dt.datetime | None, str | None, str | None]:
     """(naive UTC submission time, text for autograded/timestamp.txt, problem or None).
 
     The problem, when there is one, is a Dutch sentence for the problems table.
     """
+    when, text, problem = _stated_time(folder)
+    changed = collected_change(folder)
+    if changed is None or (when is not None and when >= changed - CHANGE_TOLERANCE):
+        return when, text, problem
+    said = f"{when:%d/%m/%Y %H:%M:%S} UTC" if when is not None else "geen tijdstip"
+    return changed, _text(changed), (
+        f"tijdstip aangepast: timestamp.txt en de bestandsdatums geven {said}, maar de inzending werd in de "
+        f"uitwisselmap het laatst gewijzigd op {changed:%d/%m/%Y %H:%M:%S} UTC (de wijzigingstijd die het "
+        f"besturingssysteem bijhoudt; een student kan die niet terugzetten); dat laatste geldt als indientijdstip")
+
+
+def _stated_time(folder: Path) -> tuple[dt.datetime | None, str | None, str | None]:
+    """``submission_time`` from the submission's own files only (timestamp.txt and file times)."""
     from nbgrader.utils import parse_utc
 
     from casuslab.student.grading import clean

@@ -23,6 +23,10 @@ the rest of the class is collected. The copy goes to a new folder that replaces 
 previous collection of that student only when it is complete. Every refusal and skip is
 one log line ``OVERGESLAGEN {json}`` (``Skip.to_log``), from which ``casuslab collect``
 prints its table.
+
+The copy also gets ``.casuslab-collected.json`` (``safecopy.write_collected``): the newest
+inode change time of the submission in the exchange, which a student cannot set back, so
+``casuslab grade`` sees a backdated ``timestamp.txt`` (``casuslab.grade.intake``).
 """
 
 from __future__ import annotations
@@ -120,11 +124,14 @@ class OwnerCheckedCollect(ExchangeCollect):
         if os.path.lexists(fresh):
             shutil.rmtree(fresh)
         try:
-            skips = safecopy.copy_submission(
+            skips, changed_ns = safecopy.copy_and_time(
                 src_path, fresh, student, owner_uid=uid, exclude=self.coursedir.ignore,
                 include=self.coursedir.include,
                 max_file=_limit(safecopy.MAX_FILE_BYTES, self.coursedir.max_file_size),
                 max_total=_limit(safecopy.MAX_SUBMISSION_BYTES, self.coursedir.max_dir_size))
+            claimed = rec["timestamp"]
+            safecopy.write_collected(fresh, claimed.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+                                     if hasattr(claimed, "strftime") else str(claimed), changed_ns)
             if exists:
                 shutil.rmtree(dest_path)
             os.rename(fresh, dest_path)

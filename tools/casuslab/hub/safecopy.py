@@ -9,6 +9,15 @@ to its parent folder's descriptor with ``O_NOFOLLOW | O_NONBLOCK`` and judged by
 student, within the limits below, are copied. Everything else is skipped and
 reported (a ``Skip``), and the copy goes on; the caller goes on with the class.
 
+The submission time (issue 9, item 7). ``timestamp.txt``, the folder's name and every file's
+modification time are written by the student's own process and can be set back (``touch
+-d``). The inode change time (``st_ctime``) cannot: the kernel sets it to "now" on every
+write, chmod or utime. So the copy also reports the newest ``st_ctime`` of the submission
+(the folder, and every entry it holds, read with ``lstat``/``fstat`` before and after it is
+copied, as copying resets it in the destination), and ``write_collected`` records it in
+``COLLECTED_FILE`` of the copy, which ``casuslab.grade.intake`` reads. A top-level entry of
+the student with that name is skipped: only the lecturer's collect writes it.
+
 The standard library only (the lecturer's collect imports this before nbgrader).
 """
 
@@ -20,6 +29,7 @@ import json
 import os
 import pwd
 import stat
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -29,6 +39,7 @@ MAX_SUBMISSION_BYTES = 20 * 1024 * 1024  # per submission, all files together
 MAX_ENTRIES = 1000  # files and folders per submission
 MAX_DEPTH = 8  # folders inside folders
 
+COLLECTED_FILE = ".casuslab-collected.json"  # written by the collect into the copy; see write_collected
 SKIP_MARK = "OVERGESLAGEN"  # prefix of the log line of each Skip (see to_log / from_log)
 _OPEN = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
 _CHUNK = 1024 * 1024
@@ -99,6 +110,10 @@ class _Run:
     total: int = 0
     entries: int = 0
     full: bool = False
+    changed_ns: int = 0  # the newest inode change time seen in the source
+
+    def saw(self, st: os.stat_result) -> None:
+        self.changed_ns = max(self.changed_ns, st.st_ctime_ns)
 
     def __post_init__(self):
         self.skips: list[Skip] = []
@@ -107,10 +122,16 @@ class _Run:
         self.skips.append(Skip(self.student, rel, reason))
 
 
-def copy_submission(src: str | os.PathLike, dest: str | os.PathLike, student: str, *,
-                    owner_uid: int | None = None, exclude=(), include=("*",),
-                    max_file: int = MAX_FILE_BYTES, max_total: int = MAX_SUBMISSION_BYTES) -> list[Skip]:
-    """Copy the folder ``src`` to the new folder ``dest``; return what was skipped.
+def copy_submission(src: str | os.PathLike, dest: str | os.PathLike, student: str, **options) -> list[Skip]:
+    """``copy_and_time`` without the time: what was skipped."""
+    return copy_and_time(src, dest, student, **options)[0]
+
+
+def copy_and_time(src: str | os.PathLike, dest: str | os.PathLike, student: str, *,
+                  owner_uid: int | None = None, exclude=(), include=("*",),
+                  max_file: int = MAX_FILE_BYTES, max_total: int = MAX_SUBMISSION_BYTES) -> tuple[list[Skip], int]:
+    """Copy the folder ``src`` to the new folder ``dest``; return (what was skipped, the newest
+    inode change time in ``src``, in ns since the epoch).
 
     ``owner_uid``: when given, every entry must belong to that user (checked on the
     opened entry, so a swap after an earlier check changes nothing). ``exclude`` and
@@ -127,6 +148,7 @@ def copy_submission(src: str | os.PathLike, dest: str | os.PathLike, student: st
         raise CopyError(f"{src.name}: {reason}") from exc
     try:
         st = os.fstat(sfd)
+        run.saw(st)
         if not stat.S_ISDIR(st.st_mode):
             raise CopyError(f"{src.name}: is geen map")
         if owner_uid is not None and st.st_uid != owner_uid:
@@ -138,9 +160,30 @@ def copy_submission(src: str | os.PathLike, dest: str | os.PathLike, student: st
             os.utime(dfd, ns=(st.st_atime_ns, st.st_mtime_ns))
         finally:
             os.close(dfd)
+        run.saw(os.fstat(sfd))  # an entry added or removed during the copy changed it
     finally:
         os.close(sfd)
-    return run.skips
+    return run.skips, run.changed_ns
+
+
+def write_collected(dest: str | os.PathLike, claimed: str, changed_ns: int) -> None:
+    """Record in the collected copy ``dest`` when the submission was last changed in the exchange.
+
+    ``claimed``: the time the submission states (nbgrader's folder name); ``changed_ns``:
+    from ``copy_and_time``. Written by the lecturer's process into the lecturer's folder.
+    """
+    def utc(ns: int) -> str:
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ns // 10**9)) + f".{ns % 10**9 // 1000:06d} UTC"
+
+    now = time.time_ns()
+    data = {"format": "casuslab/collected-v1", "claimed": claimed, "changed": utc(changed_ns),
+            "changed_ns": changed_ns, "collected": utc(now), "collected_ns": now}
+    path = os.path.join(dest, COLLECTED_FILE)
+    if os.path.lexists(path):
+        os.unlink(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
 def _copy_dir(run: _Run, sfd: int, dfd: int, rel: str, depth: int) -> None:
@@ -154,6 +197,13 @@ def _copy_dir(run: _Run, sfd: int, dfd: int, rel: str, depth: int) -> None:
                 run.skip(here, f"meer dan {MAX_ENTRIES} bestanden en mappen: dit en de rest niet opgehaald")
             return
         run.entries += 1
+        try:
+            run.saw(os.stat(name, dir_fd=sfd, follow_symlinks=False))
+        except OSError:
+            pass
+        if not rel and name == COLLECTED_FILE:
+            run.skip(here, "deze naam is voorbehouden: casuslab schrijft dit bestand zelf bij het ophalen")
+            continue
         try:
             fd = os.open(name, _OPEN, dir_fd=sfd)
         except OSError as exc:
@@ -169,11 +219,15 @@ def _copy_dir(run: _Run, sfd: int, dfd: int, rel: str, depth: int) -> None:
         except OSError as exc:
             run.skip(here, f"niet gekopieerd ({exc.strerror or exc})")
         finally:
-            os.close(fd)
+            try:
+                run.saw(os.fstat(fd))  # written to while it was copied: that counts too
+            finally:
+                os.close(fd)
 
 
 def _copy_entry(run: _Run, fd: int, dfd: int, name: str, here: str, depth: int) -> None:
     st = os.fstat(fd)
+    run.saw(st)
     if run.owner_uid is not None and st.st_uid != run.owner_uid:
         run.skip(here, f"is van {_owner(st.st_uid)}, niet van {run.student}")
     elif stat.S_ISDIR(st.st_mode):
