@@ -226,6 +226,7 @@ def test_negation_across_the_clause(cue, text, negated):
     ("toestemming", "Ik bel niet de school\n\ntoestemming vraag ik eerst."),  # a blank line ends it too
     ("procureur", "Ik licht de procureur pas in als het gevaar dreigt."),     # 'pas' is no Dutch negator
     ("geen getuigenis", "Een vraag van de politie is geen getuigenis."),     # the cue holds the negator
+    ("toestemming", "Ze wil niet en ik vraag toestemming."),                 # 'en ik': a new clause
 ])
 def test_clause_scope_exceptions(cue, text):
     assert match_cue(cue, text).hit
@@ -245,6 +246,8 @@ def test_clause_scope_exceptions(cue, text):
     ("police", "I never call the police.", False),
     ("police", "I call the police, but not the school.", True),
     ("consent", "She gets no consent from the school.", False),
+    ("son choix", "Katrien ne veut pas et c'est son choix.", True),               # 'et' opens a new clause
+    ("consent", "I do not and I ask consent.", True),
 ])
 def test_french_and_english_negation(cue, text, hit):
     assert match_cue(cue, text).hit is hit

@@ -4,7 +4,9 @@ Words are the folded ``(word, start, end)`` tuples of :func:`casuslab.rubric.tok
 
 A negator governs a match in its clause, at most ``NEGATION_WINDOW`` words before it, or
 (an adverbial ``niet``/``niets``/...) at most ``TRAILING_WINDOW`` words after it. A clause ends
-at punctuation or at a word in ``CLAUSE_BREAKS``; a negated negation is none.
+at punctuation or at a word in ``CLAUSE_BREAKS``, and a negation does not reach past a
+coordinator that opens a new clause with its own subject ("..., et c'est son choix", "en ik
+bel de school"); a negated negation is none.
 
 An enumeration carries a negation across its commas: in "Ik vraag niet naar gedachten, een
 plan of middelen" the items after the comma are still under "niet". A comma-separated segment
@@ -62,7 +64,7 @@ LIST_HEAD_WINDOW = 2 * NEGATION_WINDOW  # words back from the comma that opens a
 # enumerations: what makes a comma-separated segment a new clause rather than a list item
 SUBJECT_PRONOUNS = {
     "nl": frozenset({"ik", "jij", "je", "hij", "zij", "ze", "wij", "we", "jullie", "u", "men"}),
-    "fr": frozenset({"je", "j'", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles"}),
+    "fr": frozenset({"je", "j'", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "c'"}),
     "en": frozenset({"i", "you", "he", "she", "we", "they", "it"}),
 }
 # words that open a complement clause, whose subject pronoun does not start a new clause
@@ -112,7 +114,10 @@ _CANCELLED = -1  # a negator was found, but it is itself negated
 def _negator_before(words: Words, i: int, lang: str, start: int, window: int = NEGATION_WINDOW) -> int | None:
     """The nearest negator before word ``i`` in the clause starting at ``start`` (at most
     ``window`` words back), ``_CANCELLED`` if that negator is itself negated, else None."""
+    pronouns = SUBJECT_PRONOUNS.get(lang, frozenset())
     for j in range(i - 1, max(start, i - window) - 1, -1):
+        if words[j][0] in _COORDINATORS and words[j + 1][0] in pronouns:
+            return None  # a coordinated new clause: "Katrien ne veut pas et c'est son choix"
         if _is_negator(words, j, lang, start):
             # a negated negation is none: "niet zonder toestemming" (adjacent), and a "zonder"
             # after an earlier negator in the clause ("niets met zijn ouders zonder toestemming")
