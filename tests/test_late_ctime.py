@@ -146,6 +146,7 @@ def test_collect_and_grade_a_backdated_submission_as_late(template, tmp_path):
     with (course / "nbgrader_config.py").open("a", encoding="utf-8") as fh:
         fh.write(f"c.Exchange.root = {str(exchange)!r}\n"
                  "c.CollectApp.check_owner = False\nc.ExchangeCollect.check_owner = False\n")
+    started = _naive_now() - dt.timedelta(seconds=1)  # before the submissions' last change
     kit.cohort(course, [("correct", None)] * 3)  # st0 backdates, st1 is honest, st2 backdates (no record)
     honest_text = _stamp(_naive_now() - dt.timedelta(seconds=5))
     for student, text in (("st0", EARLY_TEXT), ("st1", honest_text), ("st2", EARLY_TEXT)):
@@ -156,11 +157,12 @@ def test_collect_and_grade_a_backdated_submission_as_late(template, tmp_path):
         else:
             (folder / "timestamp.txt").write_text(text, encoding="utf-8")
     shutil.rmtree(course / "submitted")
-    started = _naive_now() - dt.timedelta(seconds=1)
 
     assert run_collect(course, kit.ASSIGNMENT) == 0
     for student in ("st0", "st1", "st2"):
         assert (course / "submitted" / student / kit.ASSIGNMENT / safecopy.COLLECTED_FILE).is_file()
+    record = json.loads((course / "submitted" / "st0" / kit.ASSIGNMENT / safecopy.COLLECTED_FILE).read_text())
+    assert record["claimed"] == EARLY_TEXT and record["changed_ns"] >= started.replace(tzinfo=UTC).timestamp() * 1e9
     (course / "submitted" / "st2" / kit.ASSIGNMENT / safecopy.COLLECTED_FILE).unlink()  # as an older collect left it
 
     run = grade_assignment(open_course(course), kit.ASSIGNMENT)

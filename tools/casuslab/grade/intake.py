@@ -21,7 +21,7 @@ before collection. So here:
   submission holds no file newer than its timestamp) — then that file's time counts;
   both are error rows.
 - every file's time set back as well (``touch -d``) is only visible in the exchange: the
-  inode change time, which the kernel sets and nobody can set back. casuslab's collect
+  inode change time, which the kernel sets and a student cannot set back. casuslab's collect
   (``casuslab.hub.collect``, also on a local exchange) records the newest one of the
   submission in ``.casuslab-collected.json`` (``casuslab.hub.safecopy.write_collected``).
   When the time found above is more than ``CHANGE_TOLERANCE`` earlier, that change time is
