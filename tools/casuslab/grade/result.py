@@ -44,8 +44,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from casuslab import paths, scoring
 
@@ -175,7 +176,12 @@ class SubmissionResult:
 
 
 def _dec(value: Any) -> Decimal:
-    return ZERO if value is None else to_decimal(value, 4).normalize() + ZERO
+    return ZERO if value is None else _dec_of(value)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _dec_of(value: Any) -> Decimal:  # the same few scores and maxima come back for every student
+    return to_decimal(value, 4).normalize() + ZERO
 
 
 def plan_maximum(plan: Any) -> Decimal:
@@ -204,24 +210,43 @@ def _read_answers(course: Any, student: str, assignment: str, plan: Any) -> tupl
     return (doc["answers"], True) if not error else ({}, False)
 
 
-def _question_results(plan: Any, grades: dict, answers: dict | None, readable: bool) -> list[QuestionResult]:
+@dataclass(frozen=True)
+class _Cell:
+    """What a grading cell's result needs that is the same for every student (worked out once per plan)."""
+    cell: Any
+    grade: str              # the gradebook cell holding the score
+    stage: dict | None
+    question: dict | None
+    maximum: Decimal
+
+
+def _cells(plan: Any) -> list[_Cell]:
     from casuslab.build.notebook import cell_id
     from casuslab.student import grading
 
     key = dict(plan.shared_key) if plan.shared_key is not None else None
-    on_path = set(paths.student_path(key, answers)) if key is not None and answers is not None else None
     found = []
     for cell in plan.grade_cells:
         data = cell.data if isinstance(cell.data, dict) else {}
         if cell.kind == "closed":
             stage, question = grading.find_question(dict(data, id=data.get("id", cell.scenario)), cell.qid)
-            grade = grades.get(cell.name)
-            maximum = _dec(cell.points)
+            found.append(_Cell(cell, cell.name, stage, question, _dec(cell.points)))
         else:
             question = data if data.get("type") else dict(data, type="open")
             stage = grading.find_question(key, cell.qid)[0] if key is not None else None
-            grade = grades.get(cell_id("task", cell.qid))
-            maximum = _dec(plan.task_cells.get(cell_id("task", cell.qid), cell.points))
+            task = cell_id("task", cell.qid)
+            found.append(_Cell(cell, task, stage, question, _dec(plan.task_cells.get(task, cell.points))))
+    return found
+
+
+def _question_results(plan: Any, cells: list[_Cell], grades: dict, answers: dict | None, readable: bool
+                      ) -> list[QuestionResult]:
+    key = dict(plan.shared_key) if plan.shared_key is not None and answers is not None else None
+    on_path = set(paths.student_path(key, answers)) if key is not None else None
+    found = []
+    for info in cells:
+        cell, stage, question = info.cell, info.stage, info.question
+        grade = grades.get(info.grade)
         value = answers.get(cell.qid) if answers is not None else None
         if not readable:
             status = INVALID
@@ -241,40 +266,78 @@ def _question_results(plan: Any, grades: dict, answers: dict | None, readable: b
         elif status == MANUAL and grade is not None and not grade.needs_manual_grade and raw is not None:
             status = GRADED  # nbgrader scored it (a missing notebook: 0 on every cell, no manual grading)
         score = None if status in (MANUAL, NOT_REACHED) else _dec(raw) + extra
-        found.append(QuestionResult(plan.name, cell.scenario, cell.qid, cell.kind, status, score, maximum, extra, manual))
+        found.append(QuestionResult(plan.name, cell.scenario, cell.qid, cell.kind, status, score, info.maximum,
+                                    extra, manual))
     return found
+
+
+class _Grade(NamedTuple):
+    auto_score: float | None
+    manual_score: float | None
+    extra_credit: float | None
+    needs_manual_grade: bool
+
+
+def _gradebook_rows(gb: Any, assignment: str) -> tuple[list, dict, dict, dict]:
+    """(students, {student: timestamp}, {(student, notebook): penalty}, {(student, notebook): {cell: _Grade}})
+    of ``assignment``: four column queries, however many students (no ORM objects, no lazy loading)."""
+    from nbgrader.api import (Assignment, BaseCell, Grade, MissingEntry, Notebook, Student, SubmittedAssignment,
+                              SubmittedNotebook)
+
+    db = gb.db
+    found = db.query(Assignment.id).filter(Assignment.name == assignment).one_or_none()
+    if found is None:
+        raise MissingEntry()
+    aid = found[0]
+    students = db.query(Student.id, Student.first_name, Student.last_name, Student.email, Student.lms_user_id).all()
+    timestamps = dict(db.query(SubmittedAssignment.student_id, SubmittedAssignment.timestamp)
+                      .filter(SubmittedAssignment.assignment_id == aid).all())
+    submitted = (db.query(SubmittedAssignment.student_id, Notebook.name, SubmittedNotebook.late_submission_penalty)
+                 .select_from(SubmittedNotebook)
+                 .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                 .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+                 .filter(SubmittedAssignment.assignment_id == aid).all())
+    penalties = {(sid, notebook): penalty for sid, notebook, penalty in submitted}
+    grades: dict = {}
+    rows = (db.query(SubmittedAssignment.student_id, Notebook.name, BaseCell.name, Grade.auto_score,
+                     Grade.manual_score, Grade.extra_credit, Grade.needs_manual_grade)
+            .select_from(Grade)
+            .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+            .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+            .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+            .join(BaseCell, Grade.cell_id == BaseCell.id)
+            .filter(SubmittedAssignment.assignment_id == aid))
+    for sid, notebook, cell, *values in rows.all():
+        grades.setdefault((sid, notebook), {})[cell] = _Grade(*values)
+    return students, timestamps, penalties, grades
 
 
 def build_results(gb: Any, course: Any, assignment: str, plans: list, students: Iterable[str] | None = None
                   ) -> list[SubmissionResult]:
     """Every (or the named) student's result for ``assignment``; see the module doc."""
     wanted = set(students) if students is not None else None
-    submissions = {s.student_id: s for s in gb.assignment_submissions(assignment)}
+    people, timestamps, penalties, grades = _gradebook_rows(gb, assignment)
     maxima = tuple((plan.name, plan_maximum(plan)) for plan in plans)
     path_max = sum((m for _, m in maxima), ZERO)
+    cells = [_cells(plan) for plan in plans]
     results = []
-    for student in sorted(gb.students, key=lambda s: s.id):
-        if wanted is not None and student.id not in wanted:
+    for sid, first_name, last_name, email, lms_user_id in sorted(people, key=lambda s: s[0]):
+        if wanted is not None and sid not in wanted:
             continue
-        who = dict(student=student.id, assignment=assignment, first_name=student.first_name,
-                   last_name=student.last_name, email=student.email,
-                   lms_user_id=getattr(student, "lms_user_id", None), path_max=path_max, maxima=maxima)
-        submission = submissions.get(student.id)
-        if submission is None:
+        who = dict(student=sid, assignment=assignment, first_name=first_name, last_name=last_name, email=email,
+                   lms_user_id=lms_user_id, path_max=path_max, maxima=maxima)
+        if sid not in timestamps:
             results.append(SubmissionResult(submitted=False, questions=(), **who))
             continue
-        notebooks = {nb.name: nb for nb in submission.notebooks}
         questions: list[QuestionResult] = []
-        penalties = []
-        for plan in plans:
-            nb = notebooks.get(plan.name)
-            grades = {g.name: g for g in nb.grades} if nb is not None else {}
-            penalties.append((plan.name, _dec(nb.late_submission_penalty) if nb is not None else ZERO))
-            answers, readable = _read_answers(course, student.id, assignment, plan)
-            questions.extend(_question_results(plan, grades, answers, readable))
-        results.append(SubmissionResult(submitted=True, questions=tuple(questions), timestamp=submission.timestamp,
-                                        late_penalty=sum((p for _, p in penalties), ZERO), penalties=tuple(penalties),
-                                        **who))
+        late = []
+        for plan, plan_cells in zip(plans, cells):
+            submitted = (sid, plan.name) in penalties
+            late.append((plan.name, _dec(penalties[sid, plan.name]) if submitted else ZERO))
+            answers, readable = _read_answers(course, sid, assignment, plan)
+            questions.extend(_question_results(plan, plan_cells, grades.get((sid, plan.name), {}), answers, readable))
+        results.append(SubmissionResult(submitted=True, questions=tuple(questions), timestamp=timestamps[sid],
+                                        late_penalty=sum((p for _, p in late), ZERO), penalties=tuple(late), **who))
     return results
 
 
