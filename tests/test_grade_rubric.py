@@ -212,6 +212,7 @@ def test_wildcards_still_reach_their_own_words(cue, text, found):
     ("politie", "Ik bel niet meteen de\npolitie.", "niet meteen de\npolitie"),  # a wrapped line is one clause
     ("toestemming", "Met niemand deel ik toestemming.", "niemand deel ik toestemming"),
     ("school", "Ik bel niet de politie en niet de school.", "niet de school"),  # two negations, no double one
+    ("een plan heeft", "Ik vraag niet of hij een plan heeft.", "niet of hij een plan heeft"),  # 'of': whether
 ])
 def test_negation_across_the_clause(cue, text, negated):
     m = match_cue(cue, text)
@@ -270,6 +271,8 @@ def test_guess_language(text, lang):
     ("middelen", "Ik vraag niet naar gedachten, een plan of middelen.", "niet naar gedachten, een plan of middelen"),
     ("middelen", "Ik vraag niet naar zijn gedachten, plannen, middelen en steun.",
      "niet naar zijn gedachten, plannen, middelen"),                          # a longer list
+    ("een plan heeft", "Ik vraag niet naar zijn gedachten, of hij een plan heeft.",
+     "niet naar zijn gedachten, of hij een plan heeft"),                      # 'of' + subject: whether
     ("moyens", "Je ne parle pas de suicide, d'un plan ou de moyens.", "pas de suicide, d'un plan ou de moyens"),
     ("police", "Je ne parle pas d'un plan de sécurité, du 1712 ou de la police.",
      "pas d'un plan de sécurité, du 1712 ou de la police"),                   # a longer first item

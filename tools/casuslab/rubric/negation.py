@@ -19,7 +19,8 @@ continues the list of the segment before it when
   (``eerst``, ``liever``, ``plutot``, ``instead``: "niet de politie, eerst de school");
 - it does not open with a coordinator, except in English: Dutch and French put no comma
   before the last ``en``/``of``/``et``/``ou`` of a list, so there a comma before it starts a
-  new clause, while English writes the serial comma ("thoughts, a plan, or means");
+  new clause, while English writes the serial comma ("thoughts, a plan, or means"); a
+  Dutch ``of`` before a subject pronoun is "whether" ("..., of hij een plan heeft");
 - the list is closed: this segment or a following continuing one holds a coordinator
   (``en``, ``of``, ``et``, ``ou``, ``and``, ``or``). Without one, "niet A, B" is a correction
   ("not A but B"), not an enumeration.
@@ -115,8 +116,11 @@ def _negator_before(words: Words, i: int, lang: str, start: int, window: int = N
     """The nearest negator before word ``i`` in the clause starting at ``start`` (at most
     ``window`` words back), ``_CANCELLED`` if that negator is itself negated, else None."""
     pronouns = SUBJECT_PRONOUNS.get(lang, frozenset())
+    # 'en ik', 'et c'est', 'and I' open a new clause; 'of hij' ("niet of hij een plan heeft",
+    # whether) opens a complement clause the negation still reaches
+    new_clause = _COORDINATORS - SUBORDINATORS.get(lang, frozenset())
     for j in range(i - 1, max(start, i - window) - 1, -1):
-        if words[j][0] in _COORDINATORS and words[j + 1][0] in pronouns:
+        if words[j][0] in new_clause and words[j + 1][0] in pronouns:
             return None  # a coordinated new clause: "Katrien ne veut pas et c'est son choix"
         if _is_negator(words, j, lang, start):
             # a negated negation is none: "niet zonder toestemming" (adjacent), and a "zonder"
@@ -131,9 +135,11 @@ def _negator_before(words: Words, i: int, lang: str, start: int, window: int = N
 def _is_item(words: Words, start: int, end: int, lang: str) -> bool:
     """Whether the segment ``start .. end - 1`` holds no new finite clause (see the module doc)."""
     first = words[start][0]
-    if first in _NOT_AN_ITEM or (first in _COORDINATORS and lang not in _SERIAL_COMMA_LANGUAGES):
-        return False
     pronouns, subordinators = SUBJECT_PRONOUNS.get(lang, frozenset()), SUBORDINATORS.get(lang, frozenset())
+    # ", of hij een plan heeft" (whether) is a complement clause, not a coordinated one
+    complement = first in subordinators and start + 1 < end and words[start + 1][0] in pronouns
+    if first in _NOT_AN_ITEM or (first in _COORDINATORS and lang not in _SERIAL_COMMA_LANGUAGES and not complement):
+        return False
     embedded = False
     for k in range(start, end):
         word = words[k][0]
