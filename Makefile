@@ -74,10 +74,12 @@ bench-student: $(STAMP) browser-deps
 
 # the student runtime's message catalogues: extract, merge into the .po files, compile the .mo files
 I18N := tools/casuslab/student/i18n
+# the student runtime and every command a trainer or lecturer reads (one catalogue, see casuslab.i18n)
+I18N_SOURCES := $(addprefix tools/casuslab/,student lab i18n lint scenario build)
 i18n: $(STAMP)
 	@mkdir -p build
-	$(BIN)/pybabel extract -o build/casuslab.pot -k _ -k gettext -k ngettext:1,2 --no-location \
-	  tools/casuslab/student tools/casuslab/lab
+	$(BIN)/pybabel extract -o build/casuslab.pot -k _ -k gettext -k ngettext:1,2 -k N_ --no-location \
+	  $(I18N_SOURCES)
 	$(BIN)/pybabel update -i build/casuslab.pot -d $(I18N) -D casuslab -N -w 100 --ignore-obsolete \
 	  --ignore-pot-creation-date
 	$(BIN)/pybabel compile -d $(I18N) -D casuslab

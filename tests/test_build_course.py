@@ -230,6 +230,6 @@ def test_cli_build_errors_without_traceback(tmp_path):
     build_course(course)
     (course / "source" / "examen" / f"{SID}.answers.json").write_text("{}", encoding="utf-8")
     done = _cli("build", "--course", str(course), cwd=tmp_path)
-    assert done.returncode == 2 and "Traceback" not in done.stderr and "answers files in source/" in done.stderr
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "antwoordbestanden in source/" in done.stderr
     done = _cli("build", "--course", str(tmp_path / "nergens"), cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr and "course.yaml" in done.stderr

@@ -21,6 +21,7 @@ A case changes one thing and names the code and line it expects. Fields:
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -69,8 +70,10 @@ def lay_out(case: dict, root: Path) -> Path:
 
 
 def run_lint(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess:
+    """`casuslab lint` in the default language (Flemish Dutch): CASUSLAB_LANG is not passed on."""
+    env = {k: v for k, v in os.environ.items() if k != "CASUSLAB_LANG"}
     return subprocess.run([sys.executable, "-m", "casuslab.cli", "lint", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=60)
+                          capture_output=True, text=True, cwd=cwd, timeout=60, env=env)
 
 
 def parse(stdout: str) -> list[dict]:
@@ -110,7 +113,8 @@ def test_bad_input(case, tmp_path):
     if "message" in case:
         assert any(case["message"] in p["message"] for p in found), result.stdout
     assert result.returncode == case.get("exit", 1), output
-    assert re.fullmatch(r"\d+ errors?, \d+ warnings? in \d+ files?", result.stdout.rstrip().splitlines()[-1])
+    assert re.fullmatch(r"\d+ fout(en)?, \d+ waarschuwing(en)? in \d+ bestand(en)?",
+                        result.stdout.rstrip().splitlines()[-1])
 
 
 def test_example_lints_clean(tmp_path):
@@ -118,7 +122,7 @@ def test_example_lints_clean(tmp_path):
     (tmp_path / "politie-aan-de-lijn.yaml").write_text(EXAMPLE, encoding="utf-8")
     result = run_lint(tmp_path, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip() == "no problems in 2 files"
+    assert result.stdout.strip() == "geen problemen in 2 bestanden"
 
 
 def test_default_paths_are_scenarios_and_course(tmp_path):
@@ -126,7 +130,7 @@ def test_default_paths_are_scenarios_and_course(tmp_path):
     lay_out(case, tmp_path)
     result = run_lint(cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip() == "no problems in 3 files"
+    assert result.stdout.strip() == "geen problemen in 3 bestanden"
 
 
 def test_problems_are_sorted_and_counted(tmp_path):
@@ -136,8 +140,8 @@ def test_problems_are_sorted_and_counted(tmp_path):
     result = run_lint(target, cwd=tmp_path)
     problems = parse(result.stdout)
     assert [(p["code"], int(p["line"])) for p in problems] == [("CL104", 4), ("CL101", 7), ("CL301", 60)]
-    assert result.stdout.splitlines()[-1] == "2 errors, 1 warning in 1 file"
-    assert "warning: option 'a'" in result.stdout
+    assert result.stdout.splitlines()[-1] == "2 fouten, 1 waarschuwing in 1 bestand"
+    assert "waarschuwing: optie 'a'" in result.stdout
     assert result.returncode == 1
 
 
@@ -165,19 +169,19 @@ def test_warnings_alone_exit_zero_in_json(tmp_path):
 def test_unknown_format_is_refused(tmp_path):
     result = run_lint("--format", "xml", tmp_path, cwd=tmp_path)
     assert result.returncode == 2
-    assert "unknown --format 'xml'" in result.stderr and "Traceback" not in result.stderr
+    assert "onbekend --format 'xml'" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_missing_path(tmp_path):
     result = run_lint(tmp_path / "nope.yaml", cwd=tmp_path)
     assert result.returncode == 1
-    assert f"{tmp_path / 'nope.yaml'}:1:1: CL007 file or folder not found" in result.stdout
+    assert f"{tmp_path / 'nope.yaml'}:1:1: CL007 bestand of map niet gevonden" in result.stdout
 
 
 def test_nothing_to_lint(tmp_path):
     result = run_lint(cwd=tmp_path)
     assert result.returncode == 2
-    assert "nothing to lint here" in result.stderr and "Traceback" not in result.stderr
+    assert "hier valt niets te controleren" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_course_without_scenarios_folder(tmp_path):

@@ -34,7 +34,7 @@ def test_new_writes_a_skeleton_that_lints_clean(course):
     assert text.startswith(SCHEMA_COMMENT + "\n")
     assert text.count("#") > 40  # every field explained
     lint = casuslab("lint", target, cwd=course)
-    assert lint.returncode == 0 and lint.stdout.strip() == "no problems in 1 file", lint.stdout
+    assert lint.returncode == 0 and lint.stdout.strip() == "geen problemen in 1 bestand", lint.stdout
     data = yaml.safe_load(text)
     assert (data["id"], data["theme"], data["title"]) == ("een-nieuwe-casus", "beroepsgeheim", "Een nieuwe casus")
     jsonschema.Draft7Validator(scenario_schema()).validate(json.loads(json.dumps(data)))
@@ -54,20 +54,20 @@ def test_new_never_overwrites(course):
     target = course / "scenarios" / "ethiek" / "casus.yaml"
     target.write_text("# mijn werk\n", encoding="utf-8")
     result = casuslab("new", "ethiek", "casus", cwd=course)
-    assert result.returncode == 2 and "already exists" in result.stderr
+    assert result.returncode == 2 and "bestaat al" in result.stderr
     assert target.read_text(encoding="utf-8") == "# mijn werk\n"
     other_theme = casuslab("new", "beroepsgeheim", "casus", cwd=course)  # ids are unique in the course
-    assert other_theme.returncode == 2 and "already exists" in other_theme.stderr
+    assert other_theme.returncode == 2 and "bestaat al" in other_theme.stderr
     assert not (course / "scenarios" / "beroepsgeheim" / "casus.yaml").exists()
 
 
 @pytest.mark.parametrize("theme,ident,message", [
-    ("zorg", "casus", "unknown theme 'zorg'"),
-    ("Ethiek", "casus", "unknown theme 'Ethiek'"),
-    ("ethiek", "Mijn Casus", "'Mijn Casus' is not a valid id"),
-    ("ethiek", "casus!", "is not a valid id"),
-    ("ethiek", "a" * 64, "is not a valid id"),
-    ("ethiek", "casus_1", "is not a valid id"),
+    ("zorg", "casus", "onbekend thema 'zorg'"),
+    ("Ethiek", "casus", "onbekend thema 'Ethiek'"),
+    ("ethiek", "Mijn Casus", "'Mijn Casus' is geen geldige id"),
+    ("ethiek", "casus!", "is geen geldige id"),
+    ("ethiek", "a" * 64, "is geen geldige id"),
+    ("ethiek", "casus_1", "is geen geldige id"),
 ])
 def test_new_refuses_bad_theme_or_id(course, theme, ident, message):
     result = casuslab("new", theme, ident, cwd=course)
@@ -78,5 +78,5 @@ def test_new_refuses_bad_theme_or_id(course, theme, ident, message):
 
 def test_new_needs_the_scenarios_folder(tmp_path):
     result = casuslab("new", "ethiek", "casus", cwd=tmp_path)
-    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert result.returncode == 2 and "bestaat niet" in result.stderr
     assert list(tmp_path.iterdir()) == []

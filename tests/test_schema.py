@@ -84,11 +84,11 @@ def test_schema_command_writes_and_checks(tmp_path):
     out.parent.mkdir()
     run = [sys.executable, "-m", "casuslab.cli", "schema"]
     result = subprocess.run(run + ["--check", "-o", str(out)], capture_output=True, text=True)
-    assert result.returncode == 1 and "out of date" in result.stdout
+    assert result.returncode == 1 and "is verouderd" in result.stdout
     result = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8") == render_schema()
     result = subprocess.run(run + ["--check"], capture_output=True, text=True, cwd=tmp_path)
-    assert result.returncode == 0 and "up to date" in result.stdout
+    assert result.returncode == 0 and "is bijgewerkt" in result.stdout
     result = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path / "scenarios")
-    assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "bestaat niet" in result.stderr and "Traceback" not in result.stderr

@@ -1,4 +1,4 @@
-"""The student runtime's message catalogues: complete, consistent, and compiled."""
+"""The message catalogues (student runtime and command line): complete, consistent, and compiled."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ from babel.messages.pofile import read_po
 from casuslab.student.i18n import LANGUAGES, LOCALE_DIR, language_of, translator
 
 STUDENT = LOCALE_DIR.parent
-SOURCES = (STUDENT, STUDENT.parent / "lab")  # the runtime and the student's `casuslab lab`
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+PACKAGE = STUDENT.parent
+# one catalogue: the runtime, the student's `casuslab lab`, and what trainers read (casuslab.i18n);
+# the same folders as I18N_SOURCES in the Makefile (tests/test_i18n_cli.py checks that)
+SOURCE_NAMES = ("student", "lab", "i18n", "lint", "scenario", "build")
+SOURCES = tuple(PACKAGE / name for name in SOURCE_NAMES)
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 

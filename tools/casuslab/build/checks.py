@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from casuslab.errors import BuildError, Location
+from casuslab.i18n import _
 from casuslab.lint.problems import Problem
 from casuslab.lint.check import check_course as lint_check_course
 from casuslab.lint.check import check_scenario as lint_check_scenario
@@ -25,7 +26,8 @@ def find_scenarios(scenarios_dir: Path) -> dict[str, Path]:
     """Every scenario file under ``scenarios_dir`` (recursive), by id (= the file's stem)."""
     scenarios_dir = Path(scenarios_dir)
     if not scenarios_dir.is_dir():
-        raise BuildError("CL504 the scenarios folder does not exist (use --scenarios DIR)", Location(str(scenarios_dir)))
+        raise BuildError("CL504 " + _("the scenarios folder does not exist (use --scenarios DIR)"),
+                         Location(str(scenarios_dir)))
     found: dict[str, Path] = {}
     for path in sorted(scenarios_dir.rglob("*")):
         if not path.is_file() or path.suffix not in SCENARIO_SUFFIXES or path.name in SKIP_NAMES:
@@ -34,7 +36,8 @@ def find_scenarios(scenarios_dir: Path) -> dict[str, Path]:
             continue
         if path.stem in found:
             raise BuildError(
-                f"CL505 two scenario files with the id '{path.stem}': {found[path.stem]} and {path}; ids must be unique in the course",
+                "CL505 " + _("two scenario files with the id '{id}': {first} and {second}; ids must be unique in "
+                             "the course").format(id=path.stem, first=found[path.stem], second=path),
                 Location(str(path)),
             )
         found[path.stem] = path

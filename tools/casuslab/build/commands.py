@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from casuslab.errors import InputError, Location
+from casuslab.i18n import _, ngettext
 
 
 def run_build(course: Path, scenarios: Path | None) -> int:
@@ -18,11 +19,13 @@ def run_build(course: Path, scenarios: Path | None) -> int:
         names = ", ".join(p.stem for p in notebooks)
         print(f"{assignment}: {names}")
     if result.primers:
-        print(f"primers: {', '.join(p.stem for p in result.primers)}")
+        print(_("primers: {names}").format(names=", ".join(p.stem for p in result.primers)))
     for path in result.removed:
-        print(f"removed (no longer in the course): {path}")
+        print(_("removed (no longer in the course): {path}").format(path=path))
     changed = len(result.written)
-    print(f"built {course / 'source'} and {result.config.name} ({changed} file{'s' if changed != 1 else ''} changed)")
+    print(_("built {source} and {config} ({changed})").format(
+        source=course / "source", config=result.config.name,
+        changed=ngettext("{n} file changed", "{n} files changed", changed).format(n=changed)))
     return 0
 
 
@@ -30,8 +33,8 @@ def run_preview(scenario: Path, output: Path | None) -> int:
     from casuslab.build.preview import preview_file
 
     if not Path(scenario).is_file():
-        raise InputError("scenario file not found", Location(str(scenario)))
+        raise InputError(_("scenario file not found"), Location(str(scenario)))
     target = Path(output) if output is not None else Path(f"{Path(scenario).stem}.preview.html")
     preview_file(scenario, target)
-    print(f"preview written to {target}")
+    print(_("preview written to {path}").format(path=target))
     return 0

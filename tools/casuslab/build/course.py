@@ -26,6 +26,7 @@ from casuslab.build.config import config_text
 from casuslab.build.notebook import build_notebook, notebook_bytes
 from casuslab.build.studentspec import student_spec
 from casuslab.errors import BuildError, Location, ScenarioInvalid
+from casuslab.i18n import _
 from casuslab.lint.problems import Problem
 from casuslab.scenario.spec import to_spec
 
@@ -75,8 +76,8 @@ def refuse_answers_in_source(course_dir: Path) -> None:
     if found:
         listed = ", ".join(str(p) for p in found)
         raise BuildError(
-            f"answers files in source/ would leak into the release and overwrite every student's answers "
-            f"at grading; remove them first: {listed}",
+            _("answers files in source/ would leak into the release and overwrite every student's answers "
+              "at grading; remove them first: {files}").format(files=listed),
             Location(str(found[0])),
         )
 
@@ -85,7 +86,8 @@ def _raise_on_errors(problems: list[Problem], what: str) -> None:
     errors = sorted(p for p in problems if p.is_error)
     if errors:
         lines = "\n".join(p.line() for p in errors)
-        raise ScenarioInvalid(f"errors in {what}; nothing was built (fix them; casuslab lint shows them too):\n{lines}", errors)
+        raise ScenarioInvalid(_("errors in {what}; nothing was built (fix them; casuslab lint shows them too):").format(
+            what=what) + "\n" + lines, errors)
 
 
 def _remove_stale(course_dir: Path, keep: set[str]) -> list[Path]:
@@ -114,7 +116,7 @@ def build_course(course_dir: Path | str = "course", scenarios_dir: Path | str | 
     course_dir = Path(course_dir)
     course_file = course_dir / "course.yaml"
     if not course_file.is_file():
-        raise BuildError("no course plan here (expected course.yaml; use --course DIR)", Location(str(course_file)))
+        raise BuildError(_("no course plan here (expected course.yaml; use --course DIR)"), Location(str(course_file)))
     scenarios_dir = Path(scenarios_dir) if scenarios_dir is not None else course_dir.resolve().parent / "scenarios"
 
     course, problems, positions = check_course(course_file)
@@ -154,7 +156,7 @@ def build_course(course_dir: Path | str = "course", scenarios_dir: Path | str | 
             specs[sid] = to_spec(model)
             catalogues[sid] = cited_catalogue(model.references, load_references(available[sid]))
     all_problems.extend(check_catalogues([available[sid] for sid in wanted]))
-    _raise_on_errors(all_problems, "the scenarios of the course")
+    _raise_on_errors(all_problems, _("the scenarios of the course"))
 
     refuse_answers_in_source(course_dir)
 

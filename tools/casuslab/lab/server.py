@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from casuslab.i18n import _
 from casuslab.lab.student_config import write_student_config
 
 HOST = "127.0.0.1"
@@ -54,7 +55,7 @@ def free_port(preferred: int | None = None) -> int:
             except OSError:
                 continue
             return sock.getsockname()[1]
-    raise OSError("no free port on 127.0.0.1")
+    raise OSError(_("no free port on 127.0.0.1"))
 
 
 def _write_json(path: Path, data: dict) -> None:

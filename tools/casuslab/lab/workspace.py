@@ -28,6 +28,7 @@ from casuslab.build import build_notebook, notebook_bytes, student_spec
 from casuslab.build.checks import check_course, check_scenario, cited_catalogue, find_scenarios, load_references
 from casuslab.build.course import case_json_bytes, write_if_changed
 from casuslab.errors import BuildError, Location
+from casuslab.i18n import _  # command-line language; index_notebook uses the scenario's
 from casuslab.scenario.spec import to_spec
 from casuslab.student.i18n import translator
 
@@ -114,11 +115,11 @@ def build_workspace(course_dir: Path | str, workspace: Path | str, scenarios_dir
     course_dir, root = Path(course_dir), Path(workspace)
     course_file = course_dir / "course.yaml"
     if not course_file.is_file():
-        raise BuildError("no course plan here (expected course.yaml)", Location(str(course_file)))
+        raise BuildError(_("no course plan here (expected course.yaml)"), Location(str(course_file)))
     scenarios_dir = Path(scenarios_dir) if scenarios_dir is not None else course_dir.resolve().parent / "scenarios"
     course, problems, _positions = check_course(course_file)
     if course is None or any(p.is_error for p in problems):
-        raise BuildError("the course plan has errors: run `casuslab lint`", Location(str(course_file)))
+        raise BuildError(_("the course plan has errors: run `casuslab lint`"), Location(str(course_file)))
     available = find_scenarios(scenarios_dir)
     exam = {sid for a in course.assignments if a.mode == "exam" for sid in a.scenarios}
     wanted: list[tuple[str, bool]] = [(pid, True) for pid in course.primers]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from casuslab.errors import ScenarioInvalid
+from casuslab.i18n import _
 from casuslab.lint.context import Report
 from casuslab.lint.problems import Problem
 from casuslab.lint.rules_catalogue import check_catalogue_rules
@@ -39,14 +40,14 @@ class Catalogues:
         """(the raw catalogue data, or None with the reason why there is none)."""
         path = find_catalogue(scenario_path)
         if path is None:
-            return None, ("the scenario names references, but no references.yaml was found in its folder "
-                          "or any folder above it")
+            return None, _("the scenario names references, but no references.yaml was found in its folder "
+                           "or any folder above it")
         if path not in self._loaded:
             self._loaded[path] = load_catalogue(path)
         loaded = self._loaded[path]
         if not isinstance(loaded.data, dict):
-            return None, (f"the catalogue {shown(path)} cannot be read ({loaded.problems[0].message}); "
-                          "lint it and fix it first")
+            return None, _("the catalogue {path} cannot be read ({problem}); lint it and fix it first").format(
+                path=shown(path), problem=loaded.problems[0].message)
         return loaded.data, ""
 
 
@@ -98,5 +99,5 @@ def require_valid_scenario(path: Path | str) -> Scenario:
     errors = [p for p in problems if p.is_error]
     if model is None or errors:
         lines = "\n".join(p.line() for p in errors)
-        raise ScenarioInvalid(f"the scenario has errors; fix them first (casuslab lint):\n{lines}", errors)
+        raise ScenarioInvalid(_("the scenario has errors; fix them first (casuslab lint):") + "\n" + lines, errors)
     return model

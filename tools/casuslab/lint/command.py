@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from casuslab.errors import InputError, Location
+from casuslab.i18n import _, ngettext
 from casuslab.lint.check import Catalogues, check_catalogue, check_course, check_scenario, sort_problems
 from casuslab.lint.problems import Problem
 
@@ -35,7 +36,7 @@ def collect(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(Problem(Location(str(path), 1, 1), "CL007", "file or folder not found"))
+            problems.append(Problem(Location(str(path), 1, 1), "CL007", _("file or folder not found")))
     unique: dict[Path, Path] = {}
     for f in files:
         unique.setdefault(f.resolve(), f)
@@ -56,19 +57,15 @@ def lint_files(files: list[Path]) -> list[Problem]:
     return problems
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def run_lint(paths: list[Path], format: str = "text") -> int:
     """Print every problem (text or JSON); 1 when there is any error, else 0."""
     if format not in FORMATS:
-        raise InputError(f"unknown --format '{format}': use text or json")
+        raise InputError(_("unknown --format '{format}': use text or json").format(format=format))
     if not paths:
         paths = [p for p in DEFAULT_PATHS if p.exists()]
         if not paths:
-            raise InputError("nothing to lint here: there is no scenarios/ folder and no course/course.yaml; "
-                             "give a file or folder, or run this in the course's top folder")
+            raise InputError(_("nothing to lint here: there is no scenarios/ folder and no course/course.yaml; "
+                               "give a file or folder, or run this in the course's top folder"))
     files, problems = collect([Path(p) for p in paths])
     problems = sort_problems(problems + lint_files(files))
     errors = sum(1 for p in problems if p.is_error)
@@ -80,8 +77,11 @@ def run_lint(paths: list[Path], format: str = "text") -> int:
     else:
         for problem in problems:
             print(problem.line())
+        checked = ngettext("{n} file", "{n} files", len(files)).format(n=len(files))
         if problems:
-            print(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {_plural(len(files), 'file')}")
+            print(_("{errors}, {warnings} in {files}").format(
+                errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+                warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings), files=checked))
         else:
-            print(f"no problems in {_plural(len(files), 'file')}")
+            print(_("no problems in {files}").format(files=checked))
     return 1 if errors else 0

@@ -11,6 +11,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from casuslab.i18n import _
 from casuslab.lint.codes import WARNINGS
 from casuslab.lint.problems import Problem
 from casuslab.scenario.yamlpos import PathKey, Positions
@@ -46,7 +47,7 @@ def is_number(value: Any) -> bool:
 def suggest(name: str, known: list[str]) -> str:
     """' (did you mean 'x'?)' when a known name is close, else ''."""
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return " " + _("(did you mean '{name}'?)").format(name=close[0]) if close else ""
 
 
 def stages(data: Any) -> Iterator[tuple[PathKey, dict]]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from casuslab.errors import Location
+from casuslab.i18n import _
 
 Severity = Literal["error", "warning"]
 
@@ -23,7 +24,7 @@ class Problem:
 
     def line(self) -> str:
         """`PATH:LINE:COL: CODE message` (the contract's format; warnings say so)."""
-        label = "" if self.is_error else "warning: "
+        label = "" if self.is_error else _("warning: ")
         loc = self.location
         return f"{loc.path}:{loc.line or 1}:{loc.col or 1}: {self.code} {label}{self.message}"
 

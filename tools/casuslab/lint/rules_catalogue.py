@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from casuslab.i18n import _
 from casuslab.lint.context import Report, as_dict, as_id, suggest
 
 
@@ -13,8 +14,9 @@ def check_catalogue_rules(data: dict, r: Report) -> None:
         if target is None:
             continue
         if target not in data:
-            r.value((key, "replaced_by"), "CL401", f"'{key}' is replaced by '{target}', but the catalogue has no "
-                                                   f"'{target}'{suggest(target, keys)}")
+            r.value((key, "replaced_by"), "CL401", _("'{key}' is replaced by '{target}', but the catalogue has no "
+                                                     "'{target}'{suggestion}").format(
+                key=key, target=target, suggestion=suggest(target, keys)))
         else:
             replaced[key] = target
     reported: set[frozenset] = set()
@@ -28,5 +30,5 @@ def check_catalogue_rules(data: dict, r: Report) -> None:
             if frozenset(loop) not in reported:
                 reported.add(frozenset(loop))
                 shown = " → ".join(loop + [key])
-                r.value((loop[-1], "replaced_by"), "CL402", f"replaced_by makes a loop ({shown}): a provision "
-                                                            "cannot (indirectly) replace itself")
+                r.value((loop[-1], "replaced_by"), "CL402", _("replaced_by makes a loop ({loop}): a provision "
+                                                              "cannot (indirectly) replace itself").format(loop=shown))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from casuslab.i18n import _
 from casuslab.lint.context import Report, as_id, as_list, entries, suggest
 
 NOT_SCENARIOS = ("references.yaml", "course.yaml")
@@ -32,17 +33,17 @@ def shown(path: Path) -> str:
     return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
-def _check_ids(key, raw, known: dict[str, list[Path]], code: str, what: str, folder: Path, r: Report) -> None:
+def _check_ids(key, raw, known: dict[str, list[Path]], code: str, message: str, folder: Path, r: Report) -> None:
+    """``message`` (translated) has the placeholders {id}, {folder} and {suggestion}."""
     ident = as_id(raw)
     if ident is None:
         return
     if ident not in known:
-        r.value(key, code, f"{what} '{ident}' is not found: there is no '{ident}.yaml' under {shown(folder)}"
-                           f"{suggest(ident, sorted(known))}")
+        r.value(key, code, message.format(id=ident, folder=shown(folder), suggestion=suggest(ident, sorted(known))))
     elif len(known[ident]) > 1:
         where = ", ".join(str(p.relative_to(folder)) for p in known[ident])
-        r.value(key, "CL505", f"scenario '{ident}' is found in more than one file ({where}); ids must be unique "
-                              "in the course")
+        r.value(key, "CL505", _("scenario '{id}' is found in more than one file ({files}); ids must be unique "
+                                "in the course").format(id=ident, files=where))
 
 
 def check_course_rules(data: dict, course_path: Path, r: Report) -> None:
@@ -52,18 +53,23 @@ def check_course_rules(data: dict, course_path: Path, r: Report) -> None:
         if ident is None:
             continue
         if ident in seen:
-            r.value(akey + ("id",), "CL502", f"assignment id '{ident}' is used twice (first on line "
-                                             f"{r.line(seen[ident])}); give each assignment its own id")
+            r.value(akey + ("id",), "CL502", _("assignment id '{id}' is used twice (first on line {line}); "
+                                               "give each assignment its own id").format(
+                id=ident, line=r.line(seen[ident])))
         else:
             seen[ident] = akey + ("id",)
     folder = scenarios_folder(course_path)
     if not folder.is_dir():
-        r.key(("assignments",), "CL504", f"the scenarios folder {shown(folder)} does not exist: the course plan expects "
-                                         "its scenarios in a folder 'scenarios' beside the course folder")
+        r.key(("assignments",), "CL504", _("the scenarios folder {folder} does not exist: the course plan expects "
+                                           "its scenarios in a folder 'scenarios' beside the course folder").format(
+            folder=shown(folder)))
         return
     known = scenario_files(folder)
     for akey, assignment in entries(data, "assignments", ()):
         for i, raw in enumerate(as_list(assignment.get("scenarios"))):
-            _check_ids(akey + ("scenarios", i), raw, known, "CL501", "scenario", folder, r)
+            _check_ids(akey + ("scenarios", i), raw, known, "CL501",
+                       _("scenario '{id}' is not found: there is no '{id}.yaml' under {folder}{suggestion}"), folder, r)
     for i, raw in enumerate(as_list(data.get("primers"))):
-        _check_ids(("primers", i), raw, known, "CL503", "primer scenario", folder, r)
+        _check_ids(("primers", i), raw, known, "CL503",
+                   _("primer scenario '{id}' is not found: there is no '{id}.yaml' under {folder}{suggestion}"),
+                   folder, r)

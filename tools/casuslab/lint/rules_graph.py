@@ -10,6 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from casuslab import paths
+from casuslab.i18n import _
 from casuslab.lint.context import Report, as_dict, as_id, as_list, entries, is_int, is_number, stages, suggest
 from casuslab.scenario.yamlpos import PathKey
 
@@ -64,18 +65,20 @@ def check_next(data: dict, r: Report) -> bool:
         for key, target in refs:
             if target not in known:
                 dangling = True
-                r.value(key, "CL207", f"'next: {target}' names no stage of this scenario{suggest(target, known)}; "
-                                      f"the stages are: {', '.join(known)}")
+                r.value(key, "CL207", _("'next: {target}' names no stage of this scenario{suggestion}; "
+                                        "the stages are: {stages}").format(
+                    target=target, suggestion=suggest(target, known), stages=", ".join(known)))
             if stage.get("end") is True:
-                r.value(key, "CL218", f"stage '{sid}' ends the scenario (end: true), so it cannot have a 'next': "
-                                      "remove the 'next' or the 'end: true'")
+                r.value(key, "CL218", _("stage '{stage}' ends the scenario (end: true), so it cannot have a 'next': "
+                                        "remove the 'next' or the 'end: true'").format(stage=sid))
         branching = []
         for qkey, q in entries(stage, "questions", skey):
             if q.get("type") == "single" and any(as_id(as_dict(o).get("next")) for o in as_list(q.get("options"))):
                 branching.append((qkey, as_id(q.get("id")) or "?"))
         for qkey, qid in branching[1:]:
-            r.value(qkey + ("id",), "CL219", f"stage '{sid}' has two branching questions ('{branching[0][1]}' and "
-                                             f"'{qid}'); only one question per stage may have options with 'next'")
+            r.value(qkey + ("id",), "CL219", _("stage '{stage}' has two branching questions ('{first}' and "
+                                               "'{second}'); only one question per stage may have options with "
+                                               "'next'").format(stage=sid, first=branching[0][1], second=qid))
     return dangling
 
 
@@ -108,8 +111,8 @@ def check_reachable_and_acyclic(data: dict, r: Report) -> bool:
                 todo.append(t)
     for sid, key in where.items():
         if sid not in seen and not sid.startswith("#"):
-            r.value(key + ("id",), "CL208", f"stage '{sid}' can never be reached: no 'next' leads to it and the "
-                                            "stage before it ends or jumps elsewhere")
+            r.value(key + ("id",), "CL208", _("stage '{stage}' can never be reached: no 'next' leads to it and the "
+                                              "stage before it ends or jumps elsewhere").format(stage=sid))
     # cycles: depth-first search from every stage, in list order; report each back edge once
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     cyclic = False
@@ -128,8 +131,9 @@ def check_reachable_and_acyclic(data: dict, r: Report) -> bool:
                     cyclic = True
                     loop = trail[trail.index(t):] + [t]
                     r.value(_edge_key(spec, where, data, node, t), "CL209",
-                            f"this 'next' leads back to stage '{t}' and makes a loop ({' → '.join(loop)}); "
-                            "a scenario must always move on towards an end")
+                            _("this 'next' leads back to stage '{stage}' and makes a loop ({loop}); "
+                              "a scenario must always move on towards an end").format(
+                                stage=t, loop=" → ".join(loop)))
                 elif t not in state:
                     state[t] = 1
                     stack.append((t, 0))
@@ -191,8 +195,9 @@ def check_points(data: dict, r: Report) -> None:
             key = qkey + ("id",)
             break
     shown = "; ".join(f"{' → '.join(p)}: {_fmt(t)}" for t, p in ranked[:MAX_PATHS_SHOWN])
-    r.value(key, "CL210", f"the paths through the scenario carry different maximum points ({shown}); every path "
-                          f"must carry the same maximum: change the points of a question on a branch after '{fork}'")
+    r.value(key, "CL210", _("the paths through the scenario carry different maximum points ({paths}); every path "
+                            "must carry the same maximum: change the points of a question on a branch after "
+                            "'{stage}'").format(paths=shown, stage=fork))
 
 
 def check_graph(data: dict, r: Report) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
+from casuslab.i18n import _
 from casuslab.lint.context import (
     Report,
     as_dict,
@@ -51,21 +52,23 @@ def _check_giveaway(qid: str, options: list[tuple[PathKey, dict]], r: Report) ->
     if length >= GIVEAWAY_RATIO * longest and length - longest >= GIVEAWAY_CHARS:
         oid = as_id(option.get("id")) or "?"
         r.value(key + ("text",), "CL304",
-                f"the correct option '{oid}' of question '{qid}' has {length} characters, the longest other "
-                f"option {longest}: students can pick it for its length alone; shorten it (move the "
-                "explanation to its feedback) or make the other options as complete")
+                _("the correct option '{option}' of question '{question}' has {length} characters, the longest "
+                  "other option {longest}: students can pick it for its length alone; shorten it (move the "
+                  "explanation to its feedback) or make the other options as complete").format(
+                    option=oid, question=qid, length=length, longest=longest))
 
 
-def _unique(found: Iterable[tuple[PathKey, Any]], code: str, what: str, where: str, r: Report) -> None:
-    """Report every id that was already used (at its second and later use)."""
+def _unique(found: Iterable[tuple[PathKey, Any]], code: str, message: str, r: Report, **where: str) -> None:
+    """Report every id that was already used (at its second and later use).
+
+    ``message`` (translated) has the placeholders {id} and {line}, and those in ``where``."""
     seen: dict[str, PathKey] = {}
     for key, raw in found:
         ident = as_id(raw)
         if ident is None:
             continue
         if ident in seen:
-            r.value(key, code, f"{what} '{ident}' is used twice{where} (first on line {r.line(seen[ident])}); "
-                               "give each one its own id")
+            r.value(key, code, message.format(id=ident, line=r.line(seen[ident]), **where))
         else:
             seen[ident] = key
 
@@ -74,16 +77,23 @@ def check_ids(data: dict, stem: str, r: Report) -> None:
     """CL201 id = file stem; CL202-CL206 ids unique where the contract requires it."""
     ident = as_id(data.get("id"))
     if ident is not None and ident != stem:
-        r.value(("id",), "CL201", f"the scenario's id '{ident}' differs from the file name '{stem}.yaml': "
-                                  f"rename the file to '{ident}.yaml' or set 'id: {stem}'")
-    _unique(((k + ("id",), s.get("id")) for k, s in stages(data)), "CL202", "stage id", " in this scenario", r)
-    _unique(((k + ("id",), q.get("id")) for k, _, q in questions(data)), "CL203", "question id", " in this scenario", r)
-    for qkey, _, q in questions(data):
+        r.value(("id",), "CL201", _("the scenario's id '{id}' differs from the file name '{stem}.yaml': "
+                                    "rename the file to '{id}.yaml' or set 'id: {stem}'").format(id=ident, stem=stem))
+    _unique(((k + ("id",), s.get("id")) for k, s in stages(data)), "CL202",
+            _("stage id '{id}' is used twice in this scenario (first on line {line}); give each one its own id"), r)
+    _unique(((k + ("id",), q.get("id")) for k, _q, q in questions(data)), "CL203",
+            _("question id '{id}' is used twice in this scenario (first on line {line}); give each one its own id"), r)
+    for qkey, _q, q in questions(data):
         qid = as_id(q.get("id")) or "?"
-        for name, code, what in (("options", "CL204", "option id"), ("items", "CL205", "item id"),
-                                 ("rubric", "CL206", "criterion id")):
-            _unique(((k + ("id",), e.get("id")) for k, e in entries(q, name, qkey)), code, what,
-                    f" in question '{qid}'", r)
+        for name, code, message in (
+            ("options", "CL204", _("option id '{id}' is used twice in question '{question}' (first on line {line}); "
+                                   "give each one its own id")),
+            ("items", "CL205", _("item id '{id}' is used twice in question '{question}' (first on line {line}); "
+                                 "give each one its own id")),
+            ("rubric", "CL206", _("criterion id '{id}' is used twice in question '{question}' (first on line "
+                                  "{line}); give each one its own id")),
+        ):
+            _unique(((k + ("id",), e.get("id")) for k, e in entries(q, name, qkey)), code, message, r, question=qid)
 
 
 def _check_choices(qkey: PathKey, q: dict, r: Report) -> None:
@@ -96,24 +106,25 @@ def _check_choices(qkey: PathKey, q: dict, r: Report) -> None:
     if not all(isinstance(o.get("correct", False), bool) for _, o in options):
         kind = None  # a 'correct' that is not true/false: the schema reports it; counting would mislead
     if kind == "single" and len(correct) == 0:
-        r.key(qkey + ("options",), "CL216", f"single-choice question '{qid}' has no correct option: "
-                                            "mark exactly one option with 'correct: true'")
+        r.key(qkey + ("options",), "CL216", _("single-choice question '{question}' has no correct option: "
+                                              "mark exactly one option with 'correct: true'").format(question=qid))
     elif kind == "single" and len(correct) > 1:
         ids = ", ".join(as_id(o.get("id")) or "?" for _, o in correct)
         r.value(correct[1][0] + ("correct",), "CL216",
-                f"single-choice question '{qid}' has {len(correct)} correct options ({ids}); it needs exactly one "
-                "(use 'type: multiple' when several answers are right)")
+                _("single-choice question '{question}' has {n} correct options ({ids}); it needs exactly one "
+                  "(use 'type: multiple' when several answers are right)").format(question=qid, n=len(correct), ids=ids))
     elif kind == "multiple" and not correct:
-        r.key(qkey + ("options",), "CL217", f"multiple-choice question '{qid}' has no correct option: "
-                                            "mark at least one option with 'correct: true'")
+        r.key(qkey + ("options",), "CL217", _("multiple-choice question '{question}' has no correct option: "
+                                              "mark at least one option with 'correct: true'").format(question=qid))
     if kind == "single":
         _check_giveaway(qid, options, r)
     for okey, option in options:
         feedback = option.get("feedback")
         if not (isinstance(feedback, str) and feedback.strip()):
             oid = as_id(option.get("id")) or "?"
-            r.value(okey, "CL301", f"option '{oid}' of question '{qid}' has no feedback: explain why this "
-                                   "choice is or is not right (students see it in practice mode)")
+            r.value(okey, "CL301", _("option '{option}' of question '{question}' has no feedback: explain why this "
+                                     "choice is or is not right (students see it in practice mode)").format(
+                option=oid, question=qid))
 
 
 def _check_scale(qkey: PathKey, q: dict, r: Report) -> None:
@@ -122,22 +133,25 @@ def _check_scale(qkey: PathKey, q: dict, r: Report) -> None:
         return
     qid = as_id(q.get("id")) or "?"
     if lo_ >= hi_:
-        r.value(qkey + ("max",), "CL211", f"scale question '{qid}' has min {lo_} and max {hi_}: min must be "
-                                          "smaller than max")
+        r.value(qkey + ("max",), "CL211", _("scale question '{question}' has min {min} and max {max}: min must be "
+                                            "smaller than max").format(question=qid, min=lo_, max=hi_))
     accept = q.get("accept")
     if isinstance(accept, list) and len(accept) == 2 and all(is_int(v) for v in accept):
         a, b = accept
         if a > b:
-            r.value(qkey + ("accept",), "CL212", f"accept [{a}, {b}] of question '{qid}' is reversed: "
-                                                 f"write the lowest value first ([{b}, {a}])")
+            r.value(qkey + ("accept",), "CL212", _("accept [{low}, {high}] of question '{question}' is reversed: "
+                                                   "write the lowest value first ([{high}, {low}])").format(
+                low=a, high=b, question=qid))
         elif lo_ < hi_ and (a < lo_ or b > hi_):
-            r.value(qkey + ("accept",), "CL212", f"accept [{a}, {b}] of question '{qid}' lies outside the scale "
-                                                 f"[{lo_}, {hi_}]: both values must be between min and max")
+            r.value(qkey + ("accept",), "CL212", _("accept [{low}, {high}] of question '{question}' lies outside "
+                                                   "the scale [{min}, {max}]: both values must be between min and "
+                                                   "max").format(low=a, high=b, question=qid, min=lo_, max=hi_))
     if lo_ < hi_:
         for value in as_dict(q.get("labels")):
             if is_int(value) and not lo_ <= value <= hi_:
-                r.key(qkey + ("labels", value), "CL213", f"label {value} of question '{qid}' lies outside the "
-                                                         f"scale [{lo_}, {hi_}]")
+                r.key(qkey + ("labels", value), "CL213", _("label {label} of question '{question}' lies outside "
+                                                           "the scale [{min}, {max}]").format(
+                    label=value, question=qid, min=lo_, max=hi_))
 
 
 def _check_cue(key: PathKey, cue: Any, r: Report) -> None:
@@ -146,16 +160,16 @@ def _check_cue(key: PathKey, cue: Any, r: Report) -> None:
     for alternative in cue.split("|"):
         words = alternative.split()
         if not words:
-            r.value(key, "CL222", f"evidence cue '{cue}' has an empty alternative: remove the extra '|'")
+            r.value(key, "CL222", _("evidence cue '{cue}' has an empty alternative: remove the extra '|'").format(cue=cue))
             continue
         if not _WORDLIKE.search(alternative):
-            r.value(key, "CL222", f"evidence cue '{cue}': the alternative '{alternative.strip()}' has no letters "
-                                  "or digits, so it can never match")
+            r.value(key, "CL222", _("evidence cue '{cue}': the alternative '{alternative}' has no letters "
+                                    "or digits, so it can never match").format(cue=cue, alternative=alternative.strip()))
             continue
         for word in words:
             if "*" in word[:-1] or word == "*":
-                r.value(key, "CL223", f"evidence cue '{cue}': '*' may only stand at the end of a word "
-                                      f"(like 'meld*'), not in '{word}'")
+                r.value(key, "CL223", _("evidence cue '{cue}': '*' may only stand at the end of a word "
+                                        "(like 'meld*'), not in '{word}'").format(cue=cue, word=word))
                 break
 
 
@@ -163,12 +177,12 @@ def _check_open(qkey: PathKey, q: dict, r: Report) -> None:
     qid = as_id(q.get("id")) or "?"
     words = q.get("words")
     if isinstance(words, list) and len(words) == 2 and all(is_int(w) for w in words) and words[0] > words[1]:
-        r.value(qkey + ("words",), "CL221", f"words [{words[0]}, {words[1]}] of question '{qid}': the minimum is "
-                                            "larger than the maximum")
+        r.value(qkey + ("words",), "CL221", _("words [{min}, {max}] of question '{question}': the minimum is "
+                                              "larger than the maximum").format(min=words[0], max=words[1], question=qid))
     answer = q.get("model_answer")
     if not (isinstance(answer, str) and answer.strip()):
-        r.value(qkey, "CL302", f"open question '{qid}' has no model_answer: write one, so lecturers and "
-                               "students in practice mode can compare")
+        r.value(qkey, "CL302", _("open question '{question}' has no model_answer: write one, so lecturers and "
+                                 "students in practice mode can compare").format(question=qid))
     for ckey, criterion in entries(q, "rubric", qkey):
         levels = as_dict(criterion.get("levels"))
         scores = list(levels)
@@ -177,14 +191,15 @@ def _check_open(qkey: PathKey, q: dict, r: Report) -> None:
             shown = ", ".join(str(s) for s in sorted(scores))
             n = len(scores)
             wanted = ", ".join(str(s) for s in range(n)) if n <= 5 else f"0, 1, ..., {n - 1}"
-            r.key(ckey + ("levels",), "CL220", f"the levels of criterion '{cid}' are {shown}; with {n} levels they "
-                                               f"must be exactly {wanted} (start at 0, no gaps)")
+            r.key(ckey + ("levels",), "CL220", _("the levels of criterion '{criterion}' are {levels}; with {n} levels "
+                                                 "they must be exactly {wanted} (start at 0, no gaps)").format(
+                criterion=cid, levels=shown, n=n, wanted=wanted))
         for i, cue in enumerate(as_list(criterion.get("evidence"))):
             _check_cue(ckey + ("evidence", i), cue, r)
 
 
 def check_questions(data: dict, r: Report) -> None:
-    for qkey, _, q in questions(data):
+    for qkey, _stage, q in questions(data):
         kind = q.get("type")
         if kind in ("single", "multiple"):
             _check_choices(qkey, q, r)
@@ -206,20 +221,22 @@ def check_references(data: dict, catalogue: dict | None, why_none: str, r: Repor
     known = sorted(str(k) for k in catalogue)
     for key, ref in refs:
         if ref not in catalogue:
-            r.value(key, "CL214", f"reference '{ref}' is not in the catalogue{suggest(ref, known)}; "
-                                  "add it to references.yaml or correct the key")
+            r.value(key, "CL214", _("reference '{reference}' is not in the catalogue{suggestion}; "
+                                    "add it to references.yaml or correct the key").format(
+                reference=ref, suggestion=suggest(ref, known)))
 
 
 def refine_schema_problems(problems: list[Problem], data: dict, positions) -> list[Problem]:
     """Say why an open question may not carry `points` (the generic message only says 'unknown field')."""
     open_points = {}
-    for qkey, _, q in questions(data):
+    for qkey, _stage, q in questions(data):
         if q.get("type") == "open" and "points" in q:
             open_points[positions.key(qkey + ("points",))] = as_id(q.get("id")) or "?"
     out = []
     for p in problems:
         if p.code == "CL101" and p.location in open_points:
-            p = Problem(p.location, p.code, f"open question '{open_points[p.location]}' has no 'points' field: "
-                        "its points are the sum of the top levels of its rubric; remove 'points'", p.severity)
+            p = Problem(p.location, p.code, _("open question '{question}' has no 'points' field: its points are "
+                                              "the sum of the top levels of its rubric; remove 'points'").format(
+                question=open_points[p.location]), p.severity)
         out.append(p)
     return out

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from casuslab.i18n import _
 from casuslab.lint.context import Report, as_dict, as_id, as_list, entries, questions, stages
 from casuslab.scenario.yamlpos import PathKey
 
@@ -116,7 +117,7 @@ def text_fields(data: dict) -> Iterator[tuple[PathKey, Any]]:
     for skey, stage in stages(data):
         for name in ("title", "text"):
             yield skey + (name,), stage.get(name)
-    for qkey, _, q in questions(data):
+    for qkey, _stage, q in questions(data):
         for name in ("prompt", "model_answer"):
             yield qkey + (name,), q.get(name)
         for okey, option in entries(q, "options", qkey):
@@ -138,6 +139,6 @@ def check_citations(data: dict, catalogue: dict | None, r: Report) -> None:
         if not isinstance(text, str):
             continue
         for cited, rep in old_only_citations(text, table):
-            r.value(key, "CL303", f"'{cited}' cites only the old number: {rep.old_label} was replaced by "
-                                  f"{rep.new_label}; name both numbers in the same sentence "
-                                  f"(e.g. '{rep.old_label}, nieuw: {rep.new_label}')")
+            r.value(key, "CL303", _("'{cited}' cites only the old number: {old} was replaced by {new}; name both "
+                                    "numbers in the same sentence (e.g. '{old}, new: {new}')").format(
+                cited=cited, old=rep.old_label, new=rep.new_label))

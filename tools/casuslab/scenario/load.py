@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 import pydantic
 
 from casuslab.errors import Location
+from casuslab.i18n import N_, _
 from casuslab.lint.problems import Problem
 from casuslab.scenario.model import QUESTION_TYPES, Catalogue, Course, Scenario
 from casuslab.scenario.yamlpos import Positions, YamlProblem, read_yaml
@@ -35,34 +36,39 @@ class Loaded(Generic[M]):
 
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
-        return "yes/no"
+        return _("yes/no")
     if isinstance(value, int):
-        return "a whole number"
+        return _("a whole number")
     if isinstance(value, float):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "text"
+        return _("text")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if value is None:
-        return "nothing"
+        return _("nothing")
     return type(value).__name__
 
 
-_EXPECTED = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "float_type": "a number",
-    "bool_type": "true or false",
-    "list_type": "a list (lines starting with '- ', or [a, b])",
-    "dict_type": "a mapping (fields 'name: value')",
-    "model_type": "a mapping (fields 'name: value')",
-    "model_attributes_type": "a mapping (fields 'name: value')",
-    "date_type": "a date (YYYY-MM-DD)",
-    "datetime_type": "a date and time (YYYY-MM-DDTHH:MM:SS+01:00)",
+_EXPECTED = {  # translated where shown
+    "string_type": N_("text"),
+    "int_type": N_("a whole number"),
+    "float_type": N_("a number"),
+    "bool_type": N_("true or false"),
+    "list_type": N_("a list (lines starting with '- ', or [a, b])"),
+    "dict_type": N_("a mapping (fields 'name: value')"),
+    "model_type": N_("a mapping (fields 'name: value')"),
+    "model_attributes_type": N_("a mapping (fields 'name: value')"),
+    "date_type": N_("a date (YYYY-MM-DD)"),
+    "datetime_type": N_("a date and time (YYYY-MM-DDTHH:MM:SS+01:00)"),
 }
+
+
+def _one_of(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" with the user's word for 'or'."""
+    return expected.replace("' or '", "' {or_} '".format(or_=_("or")))
 
 
 def _strip_tags(loc: tuple, data: Any) -> tuple:
@@ -88,7 +94,7 @@ def _field_name(loc: tuple) -> str:
     parts = []
     for p in loc:
         parts.append(f"[{p + 1}]" if isinstance(p, int) else (("." if parts else "") + str(p)))
-    return "".join(parts) or "the file"
+    return "".join(parts) or _("the file")
 
 
 def problems_from_validation(exc: pydantic.ValidationError, data: Any, positions: Positions) -> list[Problem]:
@@ -104,43 +110,56 @@ def problems_from_validation(exc: pydantic.ValidationError, data: Any, positions
         value = err.get("input")
         if kind == "extra_forbidden":
             field_ = loc[-1]
-            problem = Problem(positions.key(loc), "CL101", f"unknown field '{field_}' (a typo?); check the spelling against the fields this place allows")
+            problem = Problem(positions.key(loc), "CL101", _(
+                "unknown field '{field}' (a typo?); check the spelling against the fields this place allows"
+            ).format(field=field_))
         elif kind == "missing":
-            problem = Problem(positions.mapping(loc[:-1]), "CL102", f"required field '{loc[-1]}' is missing")
+            problem = Problem(positions.mapping(loc[:-1]), "CL102",
+                              _("required field '{field}' is missing").format(field=loc[-1]))
         elif kind in ("union_tag_invalid", "union_tag_not_found"):
             shown = value.get("type") if isinstance(value, dict) else None
             if kind == "union_tag_not_found":
-                problem = Problem(positions.mapping(loc), "CL102", f"required field 'type' is missing in {name}: one of {', '.join(QUESTION_TYPES)}")
+                problem = Problem(positions.mapping(loc), "CL102", _(
+                    "required field 'type' is missing in {field}: one of {types}"
+                ).format(field=name, types=", ".join(QUESTION_TYPES)))
             else:
-                problem = Problem(positions.value(loc + ("type",)), "CL106", f"unknown question type '{shown}'; expected one of {', '.join(QUESTION_TYPES)}")
+                problem = Problem(positions.value(loc + ("type",)), "CL106", _(
+                    "unknown question type '{type}'; expected one of {types}"
+                ).format(type=shown, types=", ".join(QUESTION_TYPES)))
         elif kind == "string_pattern_mismatch":
             problem = Problem(
                 positions.value(loc), "CL105",
-                f"'{value}' in {name} is not a valid id: use lowercase letters, digits and '-', starting with a letter or digit (max 63)",
+                _("'{value}' in {field} is not a valid id: use lowercase letters, digits and '-', starting with "
+                  "a letter or digit (max 63)").format(value=value, field=name),
             )
         elif kind == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
             code = "CL107" if loc and loc[-1] == "format" else "CL104"
-            problem = Problem(positions.value(loc), code, f"{name} is '{value}', expected {expected}")
+            problem = Problem(positions.value(loc), code, _("{field} is '{value}', expected {expected}").format(
+                field=name, value=value, expected=_one_of(expected)))
         elif kind in _EXPECTED:
             problem = Problem(
                 positions.value(loc), "CL103",
-                f"{name} must be {_EXPECTED[kind]}, not {_describe(value)}"
-                + (" (put text between quotes)" if kind == "string_type" and not isinstance(value, (list, dict)) else ""),
+                (_("{field} must be {expected}, not {actual} (put text between quotes)")
+                 if kind == "string_type" and not isinstance(value, (list, dict))
+                 else _("{field} must be {expected}, not {actual}")).format(
+                    field=name, expected=_(_EXPECTED[kind]), actual=_describe(value)),
             )
         elif kind in ("too_short", "too_long"):
             ctx = err.get("ctx", {})
             bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
-            word = "at least" if kind == "too_short" else "at most"
+            message = (_("{field} has {count} entries; expected at least {bound}") if kind == "too_short"
+                       else _("{field} has {count} entries; expected at most {bound}"))
             count = ctx.get("actual_length", len(value) if hasattr(value, "__len__") else "?")
-            problem = Problem(positions.value(loc), "CL104", f"{name} has {count} entries; expected {word} {bound}")
+            problem = Problem(positions.value(loc), "CL104", message.format(field=name, count=count, bound=bound))
         elif kind == "string_too_short":
-            problem = Problem(positions.value(loc), "CL104", f"{name} is empty; write a text")
+            problem = Problem(positions.value(loc), "CL104", _("{field} is empty; write a text").format(field=name))
         elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
             ctx = err.get("ctx", {})
             bound = next(iter(ctx.values()), "?")
             rel = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[kind]
-            problem = Problem(positions.value(loc), "CL104", f"{name} is {value}; it must be {rel} {bound}")
+            problem = Problem(positions.value(loc), "CL104", _("{field} is {value}; it must be {relation} {bound}").format(
+                field=name, value=value, relation=rel, bound=bound))
         else:
             problem = Problem(positions.value(loc), "CL104", f"{name}: {err['msg']}")
         key = (problem.location, problem.code, problem.message)
@@ -159,7 +178,8 @@ def _load(path: Path, model: type, what: str, display: str | None) -> Loaded:
         return Loaded(path, None, None, None, [Problem(exc.location or Location(shown), exc.code, exc.message)])
     if not isinstance(loaded.data, dict):
         return Loaded(path, None, loaded.positions, loaded.data, [
-            Problem(Location(shown, 1, 1), "CL009", f"the top level must be a mapping of fields ({what}), not {_describe(loaded.data)}")
+            Problem(Location(shown, 1, 1), "CL009", _("the top level must be a mapping of fields ({fields}), not {actual}").format(
+                fields=_(what), actual=_describe(loaded.data)))
         ])
     try:
         instance = model.model_validate(loaded.data)
@@ -169,15 +189,15 @@ def _load(path: Path, model: type, what: str, display: str | None) -> Loaded:
 
 
 def load_scenario(path: Path | str, display: str | None = None) -> Loaded[Scenario]:
-    return _load(Path(path), Scenario, "format, id, title, theme, objectives, stages, ...", display)
+    return _load(Path(path), Scenario, N_("format, id, title, theme, objectives, stages, ..."), display)
 
 
 def load_catalogue(path: Path | str, display: str | None = None) -> Loaded[Catalogue]:
-    return _load(Path(path), Catalogue, "reference keys, each with label, title, summary, source", display)
+    return _load(Path(path), Catalogue, N_("reference keys, each with label, title, summary, source"), display)
 
 
 def load_course(path: Path | str, display: str | None = None) -> Loaded[Course]:
-    return _load(Path(path), Course, "format, course_id, title, assignments", display)
+    return _load(Path(path), Course, N_("format, course_id, title, assignments"), display)
 
 
 def find_catalogue(scenario_path: Path) -> Path | None:

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from casuslab.errors import InputError
+from casuslab.i18n import _
 from casuslab.scenario.model import Scenario
 
 SCHEMA_FILE = Path("scenarios") / "scenario.schema.json"
@@ -37,13 +38,13 @@ def run_schema(output: Path | None = None, check: bool = False) -> int:
     if check:
         current = path.read_text(encoding="utf-8") if path.is_file() else None
         if current != text:
-            print(f"{path} is out of date: run 'casuslab schema'")
+            print(_("{path} is out of date: run 'casuslab schema'").format(path=path))
             return 1
-        print(f"{path} is up to date")
+        print(_("{path} is up to date").format(path=path))
         return 0
     if not path.parent.is_dir():
-        raise InputError(f"the folder {path.parent} does not exist: run this in the course's top folder "
-                         "(the one with scenarios/), or give --output")
+        raise InputError(_("the folder {folder} does not exist: run this in the course's top folder "
+                           "(the one with scenarios/), or give --output").format(folder=path.parent))
     path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
+    print(_("wrote {path}").format(path=path))
     return 0

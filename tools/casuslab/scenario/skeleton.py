@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from casuslab.errors import InputError
+from casuslab.i18n import _
 from casuslab.scenario.model import SLUG_PATTERN, THEMES
 from casuslab.scenario.schema import SCHEMA_COMMENT
 
@@ -105,20 +106,20 @@ def skeleton(theme: str, ident: str, path: str) -> str:
 def run_new(theme: str, ident: str, scenarios: Path | None = None) -> int:
     folder = Path(scenarios) if scenarios is not None else Path("scenarios")
     if theme not in THEMES:
-        raise InputError(f"unknown theme '{theme}': choose one of {', '.join(THEMES)}")
+        raise InputError(_("unknown theme '{theme}': choose one of {themes}").format(theme=theme, themes=", ".join(THEMES)))
     if not re.fullmatch(SLUG_PATTERN, ident):
-        raise InputError(f"'{ident}' is not a valid id: use lowercase letters, digits and '-', starting with a "
-                         "letter or digit (at most 63), e.g. 'politie-aan-de-lijn'")
+        raise InputError(_("'{id}' is not a valid id: use lowercase letters, digits and '-', starting with a "
+                           "letter or digit (at most 63), e.g. 'politie-aan-de-lijn'").format(id=ident))
     if not folder.is_dir():
-        raise InputError(f"the folder {folder} does not exist: run this in the course's top folder "
-                         "(the one with scenarios/), or give --scenarios")
+        raise InputError(_("the folder {folder} does not exist: run this in the course's top folder "
+                           "(the one with scenarios/), or give --scenarios").format(folder=folder))
     existing = sorted(folder.rglob(f"{ident}.yaml"))
     target = folder / theme / f"{ident}.yaml"
     if target.exists() or existing:
-        raise InputError(f"{existing[0] if existing else target} already exists; casuslab new never overwrites "
-                         "a file: choose another id")
+        raise InputError(_("{path} already exists; casuslab new never overwrites a file: choose another "
+                           "id").format(path=existing[0] if existing else target))
     target.parent.mkdir(exist_ok=True)
     with open(target, "x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
         out.write(skeleton(theme, ident, target.as_posix()))
-    print(f"wrote {target.as_posix()}; check it with: casuslab lint {target.as_posix()}")
+    print(_("wrote {path}; check it with: casuslab lint {path}").format(path=target.as_posix()))
     return 0

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from casuslab.errors import InputError, Location
+from casuslab.i18n import N_, _, os_reason
 
 PathKey = tuple  # a path into the data: ("stages", 0, "questions", 1, "id")
 
@@ -93,13 +94,13 @@ class _Builder:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise YamlProblem(
                     "CL003",
-                    "YAML merge keys ('<<') are not supported in scenarios; write the fields out",
+                    _("YAML merge keys ('<<') are not supported in scenarios; write the fields out"),
                     Location(self.positions.path, *_mark(key_node)),
                 )
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem(
                     "CL003",
-                    "a key must be a plain word, not a list or a mapping",
+                    _("a key must be a plain word, not a list or a mapping"),
                     Location(self.positions.path, *_mark(key_node)),
                 )
             key = self.loader.construct_object(key_node)
@@ -107,14 +108,39 @@ class _Builder:
                 first_line = seen[key].start_mark.line + 1
                 raise YamlProblem(
                     "CL002",
-                    f"duplicate key '{key}' (first given on line {first_line}); "
-                    "YAML would silently keep only the last one: remove or rename one of them",
+                    _("duplicate key '{key}' (first given on line {line}); "
+                      "YAML would silently keep only the last one: remove or rename one of them").format(
+                        key=key, line=first_line),
                     Location(self.positions.path, *_mark(key_node)),
                 )
             seen[key] = key_node
             self.positions.keys[loc + (key,)] = _mark(key_node)
             result[key] = self.build(value_node, loc + (key,))
         return result
+
+
+# What the YAML parser says (English, from PyYAML/libyaml), for the problems trainers meet most.
+_PARSER_PROBLEMS = {
+    "did not find expected node content": N_("a value is missing or starts with a character YAML does not allow"),
+    "did not find expected key": N_("a field is missing where YAML expects one"),
+    "did not find expected '-' indicator": N_("a list item does not start with '- '"),
+    "found character that cannot start any token": N_("a character that cannot start a value (quote the text)"),
+    "found unexpected end of stream": N_("the file ends in the middle of a text (a quote is not closed?)"),
+    "could not find expected ':'": N_("a field has no ':' after its name"),
+    "found undefined alias": N_("an alias (*name) names no anchor (&name)"),
+    "found duplicate anchor": N_("an anchor (&name) is defined twice"),
+    "expected <block end>": N_("a line is not indented like the lines around it"),
+    "expected ',' or ']'": N_("a list between [ and ] is not closed with ']'"),
+    "expected ',' or '}'": N_("a mapping between { and } is not closed with '}'"),
+}
+
+
+def _parser_problem(problem: str) -> str:
+    """The parser's problem in the user's language when it is a common one; else as the parser says it."""
+    for english, message in _PARSER_PROBLEMS.items():
+        if english in problem:
+            return _(message)
+    return problem
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> YamlProblem:
@@ -127,29 +153,32 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> YamlProb
     if "\t" in leading or source_line[col - 1 : col] == "\t" or "\\t" in problem:
         return YamlProblem(
             "CL004",
-            "a tab character is used for indentation; YAML only allows spaces: replace the tab by spaces",
+            _("a tab character is used for indentation; YAML only allows spaces: replace the tab by spaces"),
             Location(path, line, col),
         )
     if "mapping values are not allowed" in problem and ": " not in source_line[: max(col - 1, 0)]:
         return YamlProblem(
             "CL001",
-            "this line is indented further than the field above it: "
-            "fields of one mapping must start in the same column",
+            _("this line is indented further than the field above it: "
+              "fields of one mapping must start in the same column"),
             Location(path, line, col),
         )
     if "mapping values are not allowed" in problem:
         return YamlProblem(
             "CL005",
-            "a ': ' (colon and space) inside a text makes YAML read it as a new field; "
-            "put the whole text between quotes, or use '|' and write the text on the next lines",
+            _("a ': ' (colon and space) inside a text makes YAML read it as a new field; "
+              "put the whole text between quotes, or use '|' and write the text on the next lines"),
             Location(path, line, col),
         )
     if "found duplicate anchor" in problem or "found undefined alias" in problem:
-        return YamlProblem("CL001", f"YAML error: {problem}", Location(path, line, col))
-    hint = ""
+        return YamlProblem("CL001", _("YAML error: {problem}").format(problem=_parser_problem(problem)),
+                           Location(path, line, col))
     if source_line.strip().startswith(("- ", "-")) or "expected <block end>" in problem or "did not find expected" in problem:
-        hint = " (check the indentation: items of one list or mapping must start in the same column)"
-    return YamlProblem("CL001", f"this is not valid YAML: {problem}{hint}", Location(path, line, col))
+        message = _("this is not valid YAML: {problem} (check the indentation: items of one list or mapping "
+                    "must start in the same column)")
+    else:
+        message = _("this is not valid YAML: {problem}")
+    return YamlProblem("CL001", message.format(problem=_parser_problem(problem)), Location(path, line, col))
 
 
 def parse_yaml(text: str, path: str) -> LoadedYaml:
@@ -158,17 +187,19 @@ def parse_yaml(text: str, path: str) -> LoadedYaml:
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
-        raise YamlProblem("CL006", "the file is empty: expected a YAML mapping with the scenario's fields", Location(path, 1, 1))
+        raise YamlProblem("CL006", _("the file is empty: expected a YAML mapping with the scenario's fields"),
+                          Location(path, 1, 1))
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            raise YamlProblem("CL006", "the file is empty: expected a YAML mapping", Location(path, 1, 1))
+            raise YamlProblem("CL006", _("the file is empty: expected a YAML mapping"), Location(path, 1, 1))
         data = _Builder(loader, positions).build(node, ())
     except yaml.MarkedYAMLError as exc:
         raise _syntax_problem(exc, path, text) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML errors without a mark
-        raise YamlProblem("CL001", f"this is not valid YAML: {exc}", Location(path, 1, 1)) from None
+        raise YamlProblem("CL001", _("this is not valid YAML: {problem}").format(problem=exc),
+                          Location(path, 1, 1)) from None
     finally:
         loader.dispose()
     return LoadedYaml(data, positions)
@@ -181,9 +212,10 @@ def read_yaml(path: Path | str, *, display: str | None = None) -> LoadedYaml:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise YamlProblem("CL007", "file not found", Location(shown)) from None
+        raise YamlProblem("CL007", _("file not found"), Location(shown)) from None
     except OSError as exc:
-        raise YamlProblem("CL007", f"cannot read the file: {exc.strerror}", Location(shown)) from None
+        raise YamlProblem("CL007", _("cannot read the file: {reason}").format(reason=os_reason(exc)),
+                          Location(shown)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -192,8 +224,8 @@ def read_yaml(path: Path | str, *, display: str | None = None) -> LoadedYaml:
         col = exc.start - (before.rfind(b"\n") + 1) + 1
         raise YamlProblem(
             "CL008",
-            "the file is not UTF-8 text (perhaps saved as Windows-1252/Latin-1): "
-            "save it again with UTF-8 encoding",
+            _("the file is not UTF-8 text (perhaps saved as Windows-1252/Latin-1): "
+              "save it again with UTF-8 encoding"),
             Location(shown, line, col),
         ) from None
     return parse_yaml(text, shown)
