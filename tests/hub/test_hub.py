@@ -131,8 +131,11 @@ def round_trip(inst: Installation) -> None:
     assert sorted(p.name for p in submitted.iterdir()) == sorted(STUDENTS)
     victim_ts = (submitted / VICTIM / ASSIGNMENT / "timestamp.txt").read_text().strip()
     assert victim_ts == (genuine[VICTIM] / "timestamp.txt").read_text().strip()
+    for student in STUDENTS:  # the exchange's change time, recorded by the lecturer's collect (issue 9 item 7)
+        assert (submitted / student / ASSIGNMENT / ".casuslab-collected.json").is_file()
     with inst.timed("grade"):
-        inst.casuslab("grade", ASSIGNMENT)
+        graded = inst.casuslab("grade", ASSIGNMENT)
+    assert "aangepast" not in graded, graded  # honest submissions keep their own time ("tijdstip aangepast")
 
     print("timings (s):", {k: round(v, 1) for k, v in inst.timings.items()})
     # 7. exact scores in the gradebook
