@@ -166,3 +166,34 @@ def test_makefile_extracts_from_the_same_folders_as_the_tests():
     match = re.search(r"^I18N_SOURCES := \$\(addprefix tools/casuslab/,(.+)\)$", makefile, re.M)
     assert match and tuple(match.group(1).split()) == SOURCE_NAMES
     assert "-k N_" in makefile
+
+
+def test_items_write_error_gives_the_reason_in_dutch(tmp_path, monkeypatch):
+    from casuslab.errors import InputError
+    from casuslab.items.command import write_atomically
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    target = tmp_path / "bank.xml"
+    (tmp_path / ".bank.xml.tmp").symlink_to(".bank.xml.tmp")  # a link to itself: ELOOP on write
+    with pytest.raises(InputError) as caught:
+        write_atomically(target, b"<quiz/>")
+    assert caught.value.message == "kan niet geschreven worden: te veel symbolische links"
+    assert not target.exists()
+
+
+def test_an_uncommon_schema_error_still_gets_a_dutch_frame(monkeypatch):
+    import pydantic
+
+    from casuslab.scenario.load import problems_from_validation
+    from casuslab.scenario.yamlpos import parse_yaml
+
+    class Even(pydantic.BaseModel):
+        n: int = pydantic.Field(multiple_of=2)
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    loaded = parse_yaml("n: 3\n", "even.yaml")
+    with pytest.raises(pydantic.ValidationError) as caught:
+        Even.model_validate(loaded.data)
+    [problem] = problems_from_validation(caught.value, loaded.data, loaded.positions)
+    assert (problem.code, problem.location.line, problem.location.col) == ("CL104", 1, 4)
+    assert problem.message.startswith("n heeft een waarde die hier niet toegelaten is (")

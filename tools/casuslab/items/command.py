@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from casuslab.errors import InputError, Location
+from casuslab.i18n import os_reason
 
 FORMATS = {"moodle": "vragenbank.moodle.xml", "qti": "vragenbank.qti.zip"}
 
@@ -21,7 +22,7 @@ def write_atomically(target: Path, data: bytes) -> None:
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise InputError(f"kan niet geschreven worden: {exc.strerror or exc}", Location(str(target))) from None
+        raise InputError(f"kan niet geschreven worden: {os_reason(exc)}", Location(str(target))) from None
 
 
 def export_items(paths: list[Path], fmt: str, out: Path) -> tuple[int, list, list]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from casuslab.errors import GradingError, InputError, Location
+from casuslab.i18n import os_reason
 
 
 def default_target(course_root: Path, assignment: str) -> Path:
@@ -25,7 +26,7 @@ def write_report(course, assignment: str, out: Path | None = None) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"het rapport kan hier niet geschreven worden: {exc.strerror or exc}",
+        raise InputError(f"het rapport kan hier niet geschreven worden: {os_reason(exc)}",
                          Location(str(target))) from exc
     return target
 

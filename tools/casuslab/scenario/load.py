@@ -161,7 +161,8 @@ def problems_from_validation(exc: pydantic.ValidationError, data: Any, positions
             problem = Problem(positions.value(loc), "CL104", _("{field} is {value}; it must be {relation} {bound}").format(
                 field=name, value=value, relation=rel, bound=bound))
         else:
-            problem = Problem(positions.value(loc), "CL104", f"{name}: {err['msg']}")
+            problem = Problem(positions.value(loc), "CL104", _("{field} has a value that is not allowed here ({problem})").format(
+                field=name, problem=err["msg"]))
         key = (problem.location, problem.code, problem.message)
         if key not in seen:
             seen.add(key)
