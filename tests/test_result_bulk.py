@@ -206,3 +206,33 @@ def test_the_number_of_gradebook_queries_does_not_grow_with_the_cohort(graded):
         gb.close()
     assert len(results) == len(students) + 1
     assert 0 < len(statements) <= 5, len(statements)
+
+
+def test_nbgrader_export_in_process_writes_what_nbgrader_export_writes(graded, tmp_path):
+    from casuslab.grade.export import write_nbgrader_export
+
+    course, _ = graded
+    done = kit.nbgrader("export", f"--to={tmp_path / 'nbgrader.csv'}", cwd=course)
+    assert done.returncode == 0, done.stdout + done.stderr
+    write_nbgrader_export(open_course(course), tmp_path / "casuslab.csv")
+    expected = (tmp_path / "nbgrader.csv").read_bytes()
+    assert (tmp_path / "casuslab.csv").read_bytes() == expected
+    assert expected.count(b"\n") == len(MEMBERS) + 2 and b"zz-nooit" in expected
+
+
+def test_a_configured_export_plugin_still_runs_through_nbgrader_export(graded, tmp_path):
+    import shutil
+
+    from casuslab.grade.commands import run_export
+
+    course = tmp_path / "course"
+    shutil.copytree(graded[0], course)
+    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as fh:
+        fh.write("from nbgrader.plugins.export import ExportPlugin\n\n\n"
+                 "class EigenExport(ExportPlugin):\n"
+                 "    def export(self, gradebook):\n"
+                 "        with open(self.to, 'w', encoding='utf-8') as fh:\n"
+                 "            fh.write('eigen,' + str(len(gradebook.students)) + '\\n')\n\n\n"
+                 "c.ExportApp.plugin_class = EigenExport\n")
+    assert run_export(course, kit.ASSIGNMENT) == 0
+    assert (course / "reports" / kit.ASSIGNMENT / "nbgrader-export.csv").read_text(encoding="utf-8") == "eigen,9\n"

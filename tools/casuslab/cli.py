@@ -159,6 +159,9 @@ def feedback(
     course: Path = typer.Option(Path("course"), "--course", help=_COURSE_HELP),
 ) -> None:
     """Maak de feedback: nbgrader's generate_feedback en een leesbare pagina per student en casus."""
+    from casuslab.grade.course import light_imports
+
+    light_imports()  # the command-line process only: no Jupyter server packages for the gradebook
     from casuslab.grade.commands import run_feedback
 
     raise typer.Exit(run_feedback(course, assignment))
@@ -172,6 +175,9 @@ def export(
     profile: str = typer.Option("moodle", "--profile", help="voor lms-csv: moodle of canvas"),
 ) -> None:
     """Exporteer de punten: een CSV per opdracht (Excel, ';' en decimale komma) en nbgrader export; ook voor Moodle/Canvas of als .xlsx."""
+    from casuslab.grade.course import light_imports
+
+    light_imports()  # the command-line process only: no Jupyter server packages for the gradebook
     from casuslab.grade.lms import run_export_formats
 
     raise typer.Exit(run_export_formats(course, assignment, format, profile))

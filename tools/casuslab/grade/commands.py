@@ -166,13 +166,13 @@ def run_export(course_dir: Path, assignment: str) -> int:
 
     course = open_course(course_dir)
     path = write_export(course, assignment)
-    from casuslab.grade.export import guard_csv
+    from casuslab.grade.export import guard_csv, write_nbgrader_export
 
     nbgrader_csv = course.reports(assignment) / "nbgrader-export.csv"
     nbgrader_csv.parent.mkdir(parents=True, exist_ok=True)
     raw = nbgrader_csv.with_name(".nbgrader-export.raw.csv")  # nbgrader's names unguarded: never left behind
     try:
-        run_nbgrader(course, "export", f"--to={raw}", quiet=True)
+        write_nbgrader_export(course, raw)  # nbgrader export, in this process (no second start-up)
         nbgrader_csv.write_text(guard_csv(raw.read_text(encoding="utf-8")), encoding="utf-8")
     finally:
         raw.unlink(missing_ok=True)
