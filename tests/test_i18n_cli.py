@@ -197,3 +197,24 @@ def test_an_uncommon_schema_error_still_gets_a_dutch_frame(monkeypatch):
     [problem] = problems_from_validation(caught.value, loaded.data, loaded.positions)
     assert (problem.code, problem.location.line, problem.location.col) == ("CL104", 1, 4)
     assert problem.message.startswith("n heeft een waarde die hier niet toegelaten is (")
+
+
+def test_build_names_a_missing_scenario_in_dutch(tmp_path):
+    (tmp_path / "course").mkdir()
+    (tmp_path / "leeg").mkdir()
+    (tmp_path / "course" / "course.yaml").write_text(
+        "format: casuslab/course-v1\ncourse_id: c\ntitle: C\nassignments:\n"
+        "  - id: reeks\n    mode: practice\n    scenarios: [casus-a, casus-a]\n", encoding="utf-8")
+    result = casuslab("build", "--course", "course", "--scenarios", "leeg", cwd=tmp_path, lang=None)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "fouten in course/course.yaml; er is niets gebouwd" in result.stderr
+    assert "course/course.yaml:7:17: CL501 er is geen scenario met de id 'casus-a' in leeg" in result.stderr
+    assert "CL104 het scenario 'casus-a' staat twee keer in opdracht 'reeks'" in result.stderr
+
+
+def test_problems_at_different_places_sort():
+    from casuslab.errors import Location
+    from casuslab.lint.problems import Problem
+
+    later, earlier = Problem(Location("a.yaml", 9, 1), "CL301", "x", "warning"), Problem(Location("a.yaml", 2, 5), "CL302", "y")
+    assert sorted([later, earlier]) == [earlier, later]

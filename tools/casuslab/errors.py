@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Location:
-    """Where in which file a problem sits (line and column are 1-based; 0 = unknown)."""
+    """Where in which file a problem sits (line and column are 1-based; 0 = unknown).
+
+    Ordered by path, line and column, so that problems (``lint.problems.Problem``) sort."""
 
     path: str
     line: int = 0

@@ -27,6 +27,7 @@ from casuslab.build.notebook import build_notebook, notebook_bytes
 from casuslab.build.studentspec import student_spec
 from casuslab.errors import BuildError, Location, ScenarioInvalid
 from casuslab.i18n import _
+from casuslab.lint.check import sort_problems
 from casuslab.lint.problems import Problem
 from casuslab.scenario.spec import to_spec
 
@@ -83,7 +84,7 @@ def refuse_answers_in_source(course_dir: Path) -> None:
 
 
 def _raise_on_errors(problems: list[Problem], what: str) -> None:
-    errors = sorted(p for p in problems if p.is_error)
+    errors = sort_problems([p for p in problems if p.is_error])
     if errors:
         lines = "\n".join(p.line() for p in errors)
         raise ScenarioInvalid(_("errors in {what}; nothing was built (fix them; casuslab lint shows them too):").format(
@@ -130,21 +131,25 @@ def build_course(course_dir: Path | str = "course", scenarios_dir: Path | str | 
     seen_assignments: set[str] = set()
     for i, assignment in enumerate(course.assignments):
         if assignment.id in seen_assignments:
-            plan.append(Problem(positions.value(("assignments", i, "id")), "CL502", f"two assignments have the id '{assignment.id}'"))
+            plan.append(Problem(positions.value(("assignments", i, "id")), "CL502",
+                                _("two assignments have the id '{id}'").format(id=assignment.id)))
         seen_assignments.add(assignment.id)
         for j, sid in enumerate(assignment.scenarios):
             where = positions.value(("assignments", i, "scenarios", j))
             if sid in assignment.scenarios[:j]:
-                plan.append(Problem(where, "CL104", f"the scenario '{sid}' is listed twice in assignment '{assignment.id}'"))
+                plan.append(Problem(where, "CL104", _("the scenario '{id}' is listed twice in assignment '{assignment}'").format(
+                    id=sid, assignment=assignment.id)))
             if sid not in available:
-                plan.append(Problem(where, "CL501", f"no scenario with the id '{sid}' under {scenarios_dir}"))
+                plan.append(Problem(where, "CL501", _("no scenario with the id '{id}' under {folder}").format(
+                    id=sid, folder=scenarios_dir)))
             wanted.setdefault(sid, where)
     for i, pid in enumerate(course.primers):
         where = positions.value(("primers", i))
         if pid not in available:
-            plan.append(Problem(where, "CL503", f"no primer scenario with the id '{pid}' under {scenarios_dir}"))
+            plan.append(Problem(where, "CL503", _("no primer scenario with the id '{id}' under {folder}").format(
+                id=pid, folder=scenarios_dir)))
         wanted.setdefault(pid, where)
-    _raise_on_errors(sorted(set(plan)), str(course_file))
+    _raise_on_errors(plan, str(course_file))
 
     specs: dict[str, dict] = {}
     catalogues: dict[str, dict] = {}
@@ -161,7 +166,7 @@ def build_course(course_dir: Path | str = "course", scenarios_dir: Path | str | 
     refuse_answers_in_source(course_dir)
 
     result = BuildResult(course_dir=course_dir, course_id=course.course_id, config=course_dir / "nbgrader_config.py")
-    result.warnings = sorted(p for p in all_problems if not p.is_error)
+    result.warnings = sort_problems([p for p in all_problems if not p.is_error])
     outputs: dict[Path, bytes] = {}
     for assignment in course.assignments:
         folder = course_dir / "source" / assignment.id
