@@ -218,3 +218,22 @@ def test_problems_at_different_places_sort():
 
     later, earlier = Problem(Location("a.yaml", 9, 1), "CL301", "x", "warning"), Problem(Location("a.yaml", 2, 5), "CL302", "y")
     assert sorted([later, earlier]) == [earlier, later]
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ('title: "abc\n', "een aanhalingsteken niet gesloten?"),
+    ("a:\n  - x\n - y\n", "controleer het inspringen"),
+    ("title: @x\n", "een teken waarmee een waarde niet mag beginnen"),
+    ("title: *x\n", "een alias (*naam) verwijst naar geen enkel anker"),
+    ("a: {b: 1\n", "is niet gesloten met '}'"),
+    ("- a\nb: 1\n", "begint niet met '- '"),
+    ("title: !!python/object x\n", "een YAML-tag"),
+    ("title: a\n---\nid: b\n", "meer dan één YAML-document"),
+])
+def test_the_yaml_parser_s_problems_are_explained_in_dutch(text, fragment, tmp_path, monkeypatch):
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    path = tmp_path / "casus.yaml"
+    path.write_text(text, encoding="utf-8")
+    _model, [problem] = check_scenario(path)
+    assert problem.code == "CL001" and fragment in problem.message, problem.message
+    assert not re.search(r"\b(found|expected|could not|while|document start)\b", problem.message), problem.message

@@ -170,6 +170,13 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> YamlProb
               "put the whole text between quotes, or use '|' and write the text on the next lines"),
             Location(path, line, col),
         )
+    if "found another document" in problem:
+        return YamlProblem("CL001", _("the file holds more than one YAML document (a line '---' or '...'); a scenario "
+                                      "is one document: remove that line and what does not belong after it"),
+                           Location(path, line, col))
+    if "could not determine a constructor" in problem:
+        return YamlProblem("CL001", _("a YAML tag (a word after '!' or '!!') is not allowed here: remove it, or put "
+                                      "the text between quotes"), Location(path, line, col))
     if "found duplicate anchor" in problem or "found undefined alias" in problem:
         return YamlProblem("CL001", _("YAML error: {problem}").format(problem=_parser_problem(problem)),
                            Location(path, line, col))
