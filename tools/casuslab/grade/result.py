@@ -11,7 +11,8 @@ API (stable; other modules import it):
     every student in the gradebook, sorted by id (``submitted`` False for a student without
     a submission of this assignment).
 ``build_results(gb, course, assignment, plans, students=None) -> list[SubmissionResult]``
-    the same with an open gradebook and loaded plans (``students``: only these ids).
+    the same with an open gradebook and loaded plans (``students``: only these ids). The gradebook
+    is read with five column queries whatever the class size (no ORM objects, no lazy loading).
 ``result_from_report(report, spec=None, answers=None, student="") -> SubmissionResult``
     one ``casuslab.scoring.score_document`` report (no gradebook, no penalty): ``casuslab score``.
 ``SubmissionResult``
@@ -176,7 +177,12 @@ class SubmissionResult:
 
 
 def _dec(value: Any) -> Decimal:
-    return ZERO if value is None else _dec_of(value)
+    if value is None:
+        return ZERO
+    try:
+        return _dec_of(value)
+    except TypeError:  # not hashable: no cache
+        return to_decimal(value, 4).normalize() + ZERO
 
 
 @lru_cache(maxsize=4096, typed=True)
@@ -280,7 +286,7 @@ class _Grade(NamedTuple):
 
 def _gradebook_rows(gb: Any, assignment: str) -> tuple[list, dict, dict, dict]:
     """(students, {student: timestamp}, {(student, notebook): penalty}, {(student, notebook): {cell: _Grade}})
-    of ``assignment``: four column queries, however many students (no ORM objects, no lazy loading)."""
+    of ``assignment``: five column queries, however many students (no ORM objects, no lazy loading)."""
     from nbgrader.api import (Assignment, BaseCell, Grade, MissingEntry, Notebook, Student, SubmittedAssignment,
                               SubmittedNotebook)
 
