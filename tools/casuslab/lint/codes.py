@@ -58,6 +58,7 @@ CODES: dict[str, str] = {  # English msgids: describe() translates
     "CL302": N_("an open question has no model answer"),
     "CL303": N_("a text cites only the old number of a replaced legal provision"),
     "CL304": N_("the correct option of a single-choice question is by far its longest option"),
+    "CL305": N_("an exam assignment uses a branching scenario (its case file shows every branch)"),
     # Reference catalogue (lint/rules_catalogue.py)
     "CL401": N_("replaced_by names a key that is not in the catalogue"),
     "CL402": N_("replaced_by entries form a cycle"),
@@ -69,7 +70,7 @@ CODES: dict[str, str] = {  # English msgids: describe() translates
     "CL505": N_("a scenario id is found in more than one file"),
 }
 
-WARNINGS = frozenset({"CL301", "CL302", "CL303", "CL304"})
+WARNINGS = frozenset({"CL301", "CL302", "CL303", "CL304", "CL305"})
 
 
 def describe(code: str) -> str:

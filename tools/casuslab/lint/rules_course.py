@@ -1,9 +1,11 @@
-"""Course plan rules (CL501-CL505): assignments name existing scenarios, ids are unique."""
+"""Course plan rules (CL501-CL505, CL305): assignments name existing scenarios, ids are unique, exams do not branch."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+import yaml
 
 from casuslab.i18n import _
 from casuslab.lint.context import Report, as_id, as_list, entries, suggest
@@ -46,6 +48,19 @@ def _check_ids(key, raw, known: dict[str, list[Path]], code: str, message: str, 
                                 "in the course").format(id=ident, files=where))
 
 
+def _branches(path: Path) -> bool:
+    """Whether the scenario at ``path`` has an option with ``next`` (its own problems are linted elsewhere)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    stages = data.get("stages") if isinstance(data, dict) else None
+    return any(isinstance(o, dict) and o.get("next")
+               for stage in (stages if isinstance(stages, list) else []) if isinstance(stage, dict)
+               for q in (stage.get("questions") or []) if isinstance(q, dict)
+               for o in (q.get("options") or []))
+
+
 def check_course_rules(data: dict, course_path: Path, r: Report) -> None:
     seen: dict[str, tuple] = {}
     for akey, assignment in entries(data, "assignments", ()):
@@ -69,6 +84,16 @@ def check_course_rules(data: dict, course_path: Path, r: Report) -> None:
         for i, raw in enumerate(as_list(assignment.get("scenarios"))):
             _check_ids(akey + ("scenarios", i), raw, known, "CL501",
                        _("scenario '{id}' is not found: there is no '{id}.yaml' under {folder}{suggestion}"), folder, r)
+    for akey, assignment in entries(data, "assignments", ()):
+        if assignment.get("mode") != "exam":
+            continue
+        for i, raw in enumerate(as_list(assignment.get("scenarios"))):
+            ident = as_id(raw)
+            if ident in known and len(known[ident]) == 1 and _branches(known[ident][0]):
+                r.value(akey + ("scenarios", i), "CL305",
+                        _("scenario '{id}' branches, and an exam's case file holds the story of every branch: "
+                          "a student who reads it can tell which option leads where; use a scenario without "
+                          "branches in an exam, or accept that risk").format(id=ident))
     for i, raw in enumerate(as_list(data.get("primers"))):
         _check_ids(("primers", i), raw, known, "CL503",
                    _("primer scenario '{id}' is not found: there is no '{id}.yaml' under {folder}{suggestion}"),
