@@ -238,7 +238,9 @@ def main() -> None:
         print(f"casuslab: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        print("casuslab: interrupted", file=sys.stderr)
+        from casuslab.i18n import INTERRUPTED, _
+
+        print("casuslab: " + _(INTERRUPTED), file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # a damaged gradebook surfaces as a database error in any lecturer command
         if type(exc).__module__.startswith("sqlalchemy"):

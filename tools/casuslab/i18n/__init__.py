@@ -72,3 +72,7 @@ def os_reason(exc: OSError) -> str:
     if known is not None:
         return _(known)
     return exc.strerror or _("unknown error of the operating system")
+
+
+# what the command line prints on Ctrl+C (cli.py is not among the extracted folders)
+INTERRUPTED = N_("interrupted")
