@@ -6,8 +6,10 @@ submissions (every answer profile, every tenth student a day late, with spread-o
 ``saved_at`` moments), adds five students who never submitted, grades them with
 `casuslab grade`, scores a third of the open answers as a lecturer would (with rubric
 levels in the comment), then times the `casuslab report` command as a separate process,
-three times; the median counts. Prints the time and its ratio to the 5 s target; exit 1
-when the report fails or misses the target.
+three times; the median counts. Prints the time and its ratio to the 5 s target, and the
+in-process time of the report's data collection (``casuslab.report.collect``: gradebook and
+answers files); exit 1 when the report fails or misses the target. ``--also export,feedback``
+times those lecturer commands on the same cohort as well (three runs each; no target).
 """
 
 from __future__ import annotations
@@ -85,10 +87,39 @@ def score_open_answers(course: Path, students: int) -> None:
         gb.db.commit()
 
 
+def timed_command(base: Path, course: Path, command: str) -> tuple[float, list[float]]:
+    """The median and the runs of ``casuslab COMMAND`` as a separate process (three runs)."""
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "casuslab.cli", command, ASSIGNMENT, "--course", str(course)],
+                              cwd=base, env=env(), capture_output=True, text=True)
+        runs.append(time.perf_counter() - started)
+        if done.returncode != 0:
+            raise RuntimeError(f"casuslab {command} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return statistics.median(runs), runs
+
+
+def collect_time(course: Path) -> float:
+    """The median of three in-process runs of the report's data collection (imports already done)."""
+    from casuslab.grade.course import open_course
+    from casuslab.report.collect import collect
+
+    handle = open_course(course)
+    collect(handle, ASSIGNMENT)  # imports and the file system cache, as in the command's process
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        collect(handle, ASSIGNMENT)
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=300)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark folder")
+    parser.add_argument("--also", default="", help="more commands to time, comma-separated: export, feedback")
     args = parser.parse_args()
 
     base = Path(tempfile.mkdtemp(prefix="casuslab-report-bench-"))
@@ -115,9 +146,18 @@ def main() -> int:
             pages.add((course / "reports" / f"{ASSIGNMENT}-rapport.html").read_bytes())
         wall = statistics.median(runs)
         page = next(iter(pages))
+        gathering = collect_time(course)
+        try:
+            others = [(name, *timed_command(base, course, name)) for name in filter(None, args.also.split(","))]
+        except RuntimeError as exc:
+            print(exc)
+            return 1
         print()
         print(f"students:         {args.students} graded + 5 without a submission ({os.cpu_count()} cores)")
         print(f"casuslab report:  {wall:6.2f} s wall (runs: {', '.join(f'{r:.2f}' for r in runs)} s)")
+        print(f"data collection:  {gathering:6.2f} s in-process (gradebook and answers files)")
+        for name, median, times in others:
+            print(f"casuslab {name + ':':9}{median:6.2f} s wall (runs: {', '.join(f'{r:.2f}' for r in times)} s)")
         print(f"target:           {TARGET:6.2f} s  -> {wall / TARGET:.2f} of the target "
               f"({'OK' if wall < TARGET else 'TOO SLOW'})")
         print(f"page:             {len(page) / 1024:.0f} KB, {page.count(b'<svg')} plots, "
