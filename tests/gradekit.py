@@ -76,6 +76,14 @@ def assigned_course(base: Path, second: bool = False) -> Path:
     return course
 
 
+def late_zero_course(base: Path) -> Path:
+    """``base`` holding an assigned course in which late work scores 0 (nbgrader's "zero" penalty)."""
+    course = assigned_course(base)
+    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as fh:
+        fh.write('c.LateSubmissionPlugin.penalty_method = "zero"\n')
+    return base
+
+
 def copy_course(template_base: Path, target: Path) -> Path:
     shutil.copytree(template_base, target, symlinks=True)
     return target / "course"

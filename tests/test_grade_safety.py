@@ -29,11 +29,7 @@ UTC = dt.timezone.utc
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    base = tmp_path_factory.mktemp("safety")
-    course = kit.assigned_course(base)
-    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as fh:
-        fh.write('c.LateSubmissionPlugin.penalty_method = "zero"\n')  # late work scores 0
-    return base
+    return kit.late_zero_course(tmp_path_factory.mktemp("safety"))  # late work scores 0
 
 
 def _course(template, tmp_path, members):

@@ -123,11 +123,7 @@ def test_the_change_time_is_read_from_the_source(tmp_path):
 def template(tmp_path_factory):
     import gradekit as kit
 
-    base = tmp_path_factory.mktemp("ctime")
-    course = kit.assigned_course(base)
-    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as fh:
-        fh.write('c.LateSubmissionPlugin.penalty_method = "zero"\n')  # late work scores 0
-    return base
+    return kit.late_zero_course(tmp_path_factory.mktemp("ctime"))  # late work scores 0
 
 
 @pytest.mark.nbgrader

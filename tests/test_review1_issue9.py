@@ -33,11 +33,7 @@ def test_a_stamp_at_the_edge_of_the_calendar_does_not_stop_saving(tmp_path, stam
 def graded_template(tmp_path_factory):
     import gradekit as kit
 
-    base = tmp_path_factory.mktemp("review1")
-    course = kit.assigned_course(base)
-    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as fh:
-        fh.write('c.LateSubmissionPlugin.penalty_method = "zero"\n')  # late work scores 0
-    return base
+    return kit.late_zero_course(tmp_path_factory.mktemp("review1"))  # late work scores 0
 
 
 @pytest.mark.nbgrader
