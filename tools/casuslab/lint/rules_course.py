@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import yaml
-
 from casuslab.i18n import _
 from casuslab.lint.context import Report, as_id, as_list, entries, suggest
 
@@ -49,16 +47,15 @@ def _check_ids(key, raw, known: dict[str, list[Path]], code: str, message: str, 
 
 
 def _branches(path: Path) -> bool:
-    """Whether the scenario at ``path`` has an option with ``next`` (its own problems are linted elsewhere)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    """Whether the scenario at ``path`` branches (``paths.branching_question``); an invalid one is linted elsewhere."""
+    from casuslab.paths import branching_question
+    from casuslab.scenario.load import load_scenario
+    from casuslab.scenario.spec import to_spec
+
+    loaded = load_scenario(path)
+    if loaded.model is None:
         return False
-    stages = data.get("stages") if isinstance(data, dict) else None
-    return any(isinstance(o, dict) and o.get("next")
-               for stage in (stages if isinstance(stages, list) else []) if isinstance(stage, dict)
-               for q in (stage.get("questions") or []) if isinstance(q, dict)
-               for o in (q.get("options") or []))
+    return any(branching_question(stage) for stage in to_spec(loaded.model)["stages"])
 
 
 def check_course_rules(data: dict, course_path: Path, r: Report) -> None:
