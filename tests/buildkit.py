@@ -83,7 +83,7 @@ def nbgrader(course: Path, *args: str, env: dict | None = None) -> subprocess.Co
 # -- the exam key scan ------------------------------------------------------------------------
 
 
-def _ws(text: str) -> str:
+def fold_ws(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -109,19 +109,19 @@ def key_strings(spec: dict) -> set[str]:
                 ids = [i["id"] for i in q["items"]]
                 needles.add(json.dumps(ids))
                 needles.add(json.dumps(ids, separators=(",", ":")))
-    return {_ws(n) for n in needles if len(_ws(n)) >= 8}
+    return {fold_ws(n) for n in needles if len(fold_ws(n)) >= 8}
 
 
-def _strings(data: object):
+def json_strings(data: object):
     if isinstance(data, str):
         yield data
     elif isinstance(data, dict):
         for k, v in data.items():
             yield k
-            yield from _strings(v)
+            yield from json_strings(v)
     elif isinstance(data, list):
         for v in data:
-            yield from _strings(v)
+            yield from json_strings(v)
 
 
 def haystacks(folder: Path) -> dict[Path, str]:
@@ -131,10 +131,10 @@ def haystacks(folder: Path) -> dict[Path, str]:
         raw = path.read_bytes().decode("utf-8", errors="replace")
         parts = [raw]
         try:
-            parts.extend(_strings(json.loads(raw)))
+            parts.extend(json_strings(json.loads(raw)))
         except ValueError:
             pass
-        out[path] = _ws("\n".join(parts))
+        out[path] = fold_ws("\n".join(parts))
     return out
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import nbformat
-from buildkit import SID, make_course
+from buildkit import SID, fold_ws, json_strings, leaks, make_course
 
 from casuslab.lab import build_workspace, prepare
 from casuslab.lab.server import NBGRADER_LAB_PLUGINS, NBGRADER_SERVER_EXTENSIONS
@@ -62,26 +62,6 @@ def _exam_needles(spec: dict) -> set[str]:
     return {n for n in needles if len(n) >= 8}
 
 
-def _strings(value) -> list[str]:
-    """Every string inside a JSON-like value (keys and leaves), so that escapes hide nothing."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
-
-
-def _readable(path: Path) -> str:
-    """A file's text, plus, for JSON (notebooks, case files), its strings unescaped."""
-    text = path.read_text(encoding="utf-8")
-    try:
-        return text + "\n" + "\n".join(_strings(json.loads(text)))
-    except ValueError:
-        return text
-
-
 def test_the_real_course_workspace_holds_nothing_of_the_exam(tmp_path):
     from casuslab.build.checks import check_course, check_scenario, find_scenarios
     from casuslab.scenario.spec import to_spec
@@ -102,14 +82,14 @@ def test_the_real_course_workspace_holds_nothing_of_the_exam(tmp_path):
     assert result.entries and not {e.id for e in result.entries} & set(exam)
     # a generic cue a practice case shares, whole or inside a longer cue of its own (e.g.
     # "toestemming|akkoord"), gives no exam key away
-    practice = ["\n".join(_strings(to_spec(check_scenario(available[e.id])[0])))
+    practice = [fold_ws("\n".join(json_strings(to_spec(check_scenario(available[e.id])[0]))))
                 for e in result.entries if e.id in available]
-    needles = {n for n in needles_of(exam) if not any(n in text for text in practice)}
+    needles = {n for n in map(fold_ws, needles_of(exam)) if not any(n in text for text in practice)}
     assert len(needles) > 50
     files = [p for p in (tmp_path / "ws").rglob("*") if p.is_file()]
     assert not [p for p in files if any(sid in p.name for sid in exam)]
-    leaks = [(p.name, n[:40]) for p in files for n in sorted(needles) if n in _readable(p)]
-    assert leaks == [], leaks
+    found = leaks(tmp_path / "ws", needles)
+    assert found == [], found
 
 
 def test_rebuilding_never_touches_the_students_answers(tmp_path):
