@@ -11,13 +11,12 @@ depends on the clock: the same data gives the same bytes.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from casuslab.grade.result import format_number, format_points, to_decimal
 from casuslab.report import analysis, plots, stats
 from casuslab.report.collect import Cohort
-from casuslab.student.markup import inline
+from casuslab.student.markup import esc, inline
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 64rem; margin: 2rem auto;
@@ -35,10 +34,6 @@ svg.plot { max-width: 100%; height: auto; display: block; margin: .5rem 0; }
 dl.facts { display: grid; grid-template-columns: max-content auto; gap: .1rem 1rem; }
 dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
 """
-
-
-def esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 def num(value: float | None, decimals: int = 1) -> str:
