@@ -6,8 +6,9 @@ inserted escaped; ``marked`` escapes the pieces between the highlights too.
 
 from __future__ import annotations
 
-import html
 from typing import Any, Iterable
+
+from casuslab.student.markup import esc  # noqa: F401  (re-exported: grade's pages escape with it)
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem; margin: 2rem auto;
@@ -26,11 +27,6 @@ mark.hit { background: #c8e6c9; } mark.neg { background: #ffe0b2; text-decoratio
 code.copy { background: #eee; padding: .1rem .3rem; }
 section.student { border-top: 1px dashed #bbb; margin-top: 1rem; padding-top: .5rem; }
 """
-
-
-def esc(value: Any) -> str:
-    """Text made safe for HTML (also inside attribute values)."""
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 def page(title: str, body: str) -> str:
